@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { Cursor, Limit, Timestamp, Uuid } from "./common.ts";
+import { FilePurpose } from "./enums.ts";
+
+export const FileObject = z.object({
+  id: z.string(),
+  object: z.literal("file").default("file"),
+  organization_id: Uuid,
+  filename: z.string(),
+  purpose: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  created_at: Timestamp,
+});
+export type FileObject = z.infer<typeof FileObject>;
+
+export const Filename = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((n) => !/[\0/\\]/.test(n) && n !== "." && n !== "..", { message: "must be a plain file name" });
+
+export const FileUploadQuery = z.strictObject({ purpose: FilePurpose, filename: Filename });
+export const FileListQuery = z.strictObject({ purpose: FilePurpose.optional(), limit: Limit, cursor: Cursor });
+
+/** For large files: ask for a signed URL, PUT the bytes there, then confirm. */
+export const CreateUploadRequest = z.strictObject({
+  purpose: FilePurpose,
+  filename: Filename,
+  bytes: z.number().int().min(0).max(1024 ** 4),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a lowercase hex sha256"),
+});
+export const CreateUploadResponse = z.object({
+  file_id: z.string(),
+  upload_url: z.string().nullable(), // null: the file already exists
+  expires_at: Timestamp.nullable(),
+});

@@ -1,0 +1,167 @@
+import { z } from "zod";
+import { Cursor, FileId, Limit, SecretName, Timestamp, Uuid } from "./common.ts";
+import { JobStatus } from "./enums.ts";
+
+/** Job families double as id prefixes: `fine-tuning-3f2a…`. */
+export const JobType = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, "must be lowercase letters, digits, '-' or '_' (max 40), starting with a letter");
+
+/** A relative path inside the job's working directory: no `..`, no absolute paths, no NUL. */
+export const MountPath = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((p) => !p.startsWith("/") && !p.split("/").some((s) => s === ".." || s === "." || s === "") && !p.includes("\0") && !p.includes("\\"), {
+    message: "must be a relative path without '..', '.', empty segments or backslashes",
+  });
+
+export const Image = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[a-z0-9][a-z0-9._\/:@-]*$/, "must be a container image reference like `org/name:tag`");
+
+export const JsonObject = z.record(z.string(), z.unknown());
+
+export const JOB_DEFAULTS = {
+  requires_vram_gb: 24,
+  priority: 0,
+  timeout_seconds: 24 * 3600,
+  max_attempts: 3,
+} as const;
+
+/**
+ * A submission. The id is `{type}-{sha256(canonical_json({type, image, entrypoint, params, mounts}) + organization_id)[:12]}`
+ * (keys sorted, no whitespace), plus `-{id_suffix}` when given: scheduling hints (VRAM, hardware,
+ * priority, timeout, attempts, secrets) are not part of a job's identity.
+ */
+export const JobSubmission = z.strictObject({
+  type: JobType,
+  image: Image,
+  entrypoint: z.array(z.string().min(1).max(4096)).min(1).max(256),
+  params: JsonObject.default({}),
+  mounts: z.record(MountPath, FileId).default({}),
+  requires_vram_gb: z.number().int().min(0).max(1536).default(JOB_DEFAULTS.requires_vram_gb),
+  allowed_hardware: z.array(z.string().min(1).max(64)).min(1).max(32).nullable().default(null),
+  priority: z.number().int().min(-100).max(100).default(JOB_DEFAULTS.priority),
+  timeout_seconds: z.number().int().min(10).max(30 * 86400).default(JOB_DEFAULTS.timeout_seconds),
+  max_attempts: z.number().int().min(1).max(20).default(JOB_DEFAULTS.max_attempts),
+  secrets: z.array(SecretName).max(64).default([]),
+  /** Model the job loads; workers that cached it are preferred. */
+  model: z.string().min(1).max(300).nullable().default(null),
+  id_suffix: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, "must be 1-60 of A-Z a-z 0-9 _ . -").nullable().default(null),
+  /** Rerun even if the same job already completed. */
+  force: z.boolean().default(false),
+});
+export type JobSubmission = z.input<typeof JobSubmission>;
+export type ParsedJobSubmission = z.output<typeof JobSubmission>;
+
+export const Job = z.object({
+  id: z.string(),
+  object: z.literal("job").default("job"),
+  organization_id: Uuid,
+  type: z.string(),
+  status: z.string(), // tolerant: JobStatus today, maybe more tomorrow
+  image: z.string(),
+  entrypoint: z.array(z.string()),
+  params: JsonObject,
+  mounts: z.record(z.string(), z.string()),
+  requires_vram_gb: z.number(),
+  allowed_hardware: z.array(z.string()).nullable(),
+  priority: z.number(),
+  timeout_seconds: z.number(),
+  max_attempts: z.number(),
+  attempts: z.number(),
+  secrets: z.array(z.string()),
+  model: z.string().nullable(),
+  outputs: JsonObject.nullable(),
+  failure_kind: z.string().nullable(),
+  failure_message: z.string().nullable(),
+  worker_id: z.string().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  started_at: Timestamp.nullable(),
+  finished_at: Timestamp.nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const SubmitResult = Job.extend({ created: z.boolean().optional(), reset: z.boolean().optional() });
+
+export const JobListQuery = z.strictObject({
+  status: JobStatus.optional(),
+  type: JobType.optional(),
+  /** JSON object; matches jobs whose params contain it (jsonb `@>`). */
+  params: z.string().max(10_000).optional(),
+  created_after: z.iso.datetime({ offset: true }).optional(),
+  created_before: z.iso.datetime({ offset: true }).optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const Run = z.object({
+  id: Uuid,
+  job_id: z.string(),
+  worker_id: z.string().nullable(),
+  attempt: z.number(),
+  status: z.string(),
+  lease_expires_at: Timestamp.nullable(),
+  exit_code: z.number().nullable(),
+  failure_kind: z.string().nullable(),
+  failure_message: z.string().nullable(),
+  started_at: Timestamp,
+  finished_at: Timestamp.nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const Event = z.object({
+  id: z.number(),
+  run_id: Uuid,
+  job_id: z.string(),
+  seq: z.number(),
+  type: z.string().nullable(),
+  data: JsonObject,
+  created_at: Timestamp,
+});
+export type Event = z.infer<typeof Event>;
+
+export const EventListQuery = z.strictObject({
+  run_id: Uuid.optional(),
+  type: z.string().max(100).optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const LatestEventsQuery = z.strictObject({
+  /** Comma-separated field names; omitted = merge every field. */
+  fields: z.string().max(2000).optional(),
+  run_id: Uuid.optional(),
+});
+
+export const LogChunk = z.object({
+  run_id: Uuid,
+  seq: z.number(),
+  /** One char per line: `o` stdout, `e` stderr. */
+  streams: z.string(),
+  lines: z.array(z.string()),
+  created_at: Timestamp,
+});
+export type LogChunk = z.infer<typeof LogChunk>;
+
+export const LogQuery = z.strictObject({
+  run_id: Uuid.optional(),
+  /** Return chunks with seq > after_seq. */
+  after_seq: z.coerce.number().int().min(-1).max(2_147_483_647).default(-1),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Long-poll: wait up to this many seconds for new lines. */
+  wait: z.coerce.number().int().min(0).max(25).default(0),
+});
+
+export const LogPage = z.object({
+  run_id: Uuid.nullable(),
+  chunks: z.array(LogChunk),
+  next_after_seq: z.number(),
+  run_finished: z.boolean(),
+});
+export type LogPage = z.infer<typeof LogPage>;
+

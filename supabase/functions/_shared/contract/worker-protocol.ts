@@ -1,0 +1,110 @@
+/**
+ * The worker protocol (`/functions/v1/worker-api`). Every call carries a worker-role token bound to
+ * one worker id. Writes about a run are fenced by (run, worker, in_progress): when the database
+ * says the lease is gone the api answers 409 `lease_lost` and the worker must stop the job.
+ */
+import { z } from "zod";
+import { FileId, JobId, Timestamp, Uuid } from "./common.ts";
+import { FailureKind, ProviderName } from "./enums.ts";
+import { JsonObject } from "./jobs.ts";
+
+export const RegisterWorkerRequest = z.strictObject({
+  image: z.string().min(1).max(255),
+  provider: ProviderName.default("local"),
+  pod_id: z.string().max(200).nullable().default(null),
+  hardware_type: z.string().max(64).nullable().default(null),
+  gpu_type: z.string().max(100).nullable().default(null),
+  gpu_count: z.number().int().min(0).max(64).default(0),
+  vram_gb: z.number().int().min(0).max(8192).default(0),
+  cached_models: z.array(z.string().max(300)).max(200).default([]),
+  version: z.string().max(50).optional(),
+});
+export type RegisterWorkerRequest = z.input<typeof RegisterWorkerRequest>;
+
+export const WorkerTimings = z.object({
+  heartbeat_interval_ms: z.number(),
+  lease_ms: z.number(),
+  claim_wait_ms: z.number(),
+});
+export type WorkerTimings = z.infer<typeof WorkerTimings>;
+
+export const RegisterWorkerResponse = z.object({
+  worker_id: z.string(),
+  organization_id: Uuid,
+  timings: WorkerTimings,
+  /** Runs this worker id held before a restart; they were requeued. */
+  requeued_run_ids: z.array(Uuid),
+});
+export type RegisterWorkerResponse = z.infer<typeof RegisterWorkerResponse>;
+
+export const HeartbeatRequest = z.strictObject({
+  run_ids: z.array(Uuid).max(64).default([]),
+  cached_models: z.array(z.string().max(300)).max(200).optional(),
+});
+export const RunDirective = z.object({ run_id: Uuid, action: z.enum(["continue", "cancel", "stop"]) });
+export const HeartbeatResponse = z.object({
+  runs: z.array(RunDirective),
+  /** The scaler or a user asked this worker to shut down. */
+  shutdown: z.boolean(),
+});
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+export const ClaimRequest = z.strictObject({
+  /** Long-poll: wait up to this long for a matching job. */
+  wait_ms: z.number().int().min(0).max(25_000).default(0),
+});
+
+export const ClaimedMount = z.object({ path: z.string(), file_id: FileId, bytes: z.number(), sha256: z.string(), url: z.string() });
+export const ClaimedJob = z.object({
+  run_id: Uuid,
+  attempt: z.number(),
+  lease_expires_at: Timestamp,
+  job: z.object({
+    id: JobId,
+    type: z.string(),
+    image: z.string(),
+    entrypoint: z.array(z.string()),
+    params: JsonObject,
+    timeout_seconds: z.number(),
+    requires_vram_gb: z.number(),
+    model: z.string().nullable(),
+  }),
+  mounts: z.array(ClaimedMount),
+  /** Exactly the secrets the job declared. */
+  secrets: z.record(z.string(), z.string()),
+  /** A short-lived token the job may use to call the api as its organization (member role). */
+  run_token: z.string(),
+});
+export type ClaimedJob = z.infer<typeof ClaimedJob>;
+export const ClaimResponse = z.object({ claim: ClaimedJob.nullable() });
+
+export const LogBatch = z.strictObject({
+  seq: z.number().int().min(0).max(2_147_483_647),
+  streams: z.string().regex(/^[oe]*$/, "must be a string of 'o' (stdout) and 'e' (stderr)"),
+  lines: z.array(z.string().max(65_536)).min(1).max(10_000),
+}).refine((b) => b.streams.length === b.lines.length, { message: "streams must have one char per line", path: ["streams"] });
+export type LogBatch = z.infer<typeof LogBatch>;
+export const LogBatchResponse = z.object({ accepted: z.boolean() });
+
+export const EventBatch = z.strictObject({
+  events: z
+    .array(z.strictObject({ seq: z.number().int().min(0).max(2_147_483_647), data: JsonObject }))
+    .min(1)
+    .max(500),
+});
+export type EventBatch = z.infer<typeof EventBatch>;
+export const EventBatchResponse = z.object({ accepted: z.number() });
+
+export const CompleteRunRequest = z.strictObject({ exit_code: z.number().int().min(-255).max(255).default(0) });
+export const FailRunRequest = z.strictObject({
+  failure_kind: FailureKind,
+  message: z.string().max(10_000).default(""),
+  exit_code: z.number().int().min(-255).max(255).nullable().default(null),
+});
+export const RunOutcome = z.object({ job_status: z.string(), will_retry: z.boolean() });
+export type RunOutcome = z.infer<typeof RunOutcome>;
+
+export const ResultUploadQuery = z.strictObject({ path: z.string().min(1).max(500) });
+export const ResultUploadResponse = z.object({ file_id: FileId, event_seq: z.number().nullable() });
+
+export const StopWorkerRequest = z.strictObject({ reason: z.string().max(500).default("") });
