@@ -1,0 +1,95 @@
+-- Why: after a claim every write is fenced by (run, worker, in_progress). Zero rows means the
+-- lease was lost (expired and reaped, job canceled, another worker took over): the function
+-- raises OWLEA, the api answers 409 lease_lost, and the worker stops the job at once.
+create function internal.fenced_run(p_run_id uuid) returns public.runs
+language plpgsql set search_path = ''
+as $$
+declare
+  r public.runs;
+begin
+  select * into r from public.runs
+    where id = p_run_id and worker_id = internal.worker_id() and status = 'in_progress'
+      and organization_id = internal.claim_org()
+    for update;
+  if not found then
+    raise exception 'run % is not in progress on this worker (lease lost)', p_run_id using errcode = 'OWLEA';
+  end if;
+  return r;
+end;
+$$;
+
+/**
+ * Renews the leases of the runs the worker reports and tells it what to do with each:
+ * {"shutdown": bool, "runs": [{"run_id", "action": continue|cancel|stop}]}.
+ */
+create function public.worker_heartbeat(p_run_ids uuid[], p_lease_seconds integer default 60,
+  p_cached_models text[] default null)
+returns jsonb
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  me text := internal.worker_id();
+  stop_now boolean;
+  directives jsonb;
+begin
+  if me is null then
+    raise exception 'only worker tokens can heartbeat' using errcode = 'OWFRB';
+  end if;
+  if p_lease_seconds not between 5 and 3600 then
+    raise exception 'lease must be between 5 and 3600 seconds' using errcode = 'OWVAL';
+  end if;
+  update public.workers w set last_heartbeat_at = now(), cached_models = coalesce(p_cached_models, w.cached_models)
+    where w.id = me and w.organization_id = internal.claim_org()
+    returning w.shutdown_requested or w.status in ('terminated', 'lost') into stop_now;
+  if not found then
+    raise exception 'worker % is not registered', me using errcode = 'OWNFD';
+  end if;
+  update public.runs r set lease_expires_at = now() + make_interval(secs => p_lease_seconds), last_heartbeat_at = now()
+    where r.id = any (coalesce(p_run_ids, '{}')) and r.worker_id = me and r.status = 'in_progress';
+  select coalesce(jsonb_agg(jsonb_build_object('run_id', ids.id, 'action',
+      case when r.status = 'in_progress' and r.worker_id = me then 'continue'
+           when r.status = 'canceled' and r.worker_id = me then 'cancel'
+           else 'stop' end) order by ids.ord), '[]'::jsonb)
+    into directives
+    from unnest(coalesce(p_run_ids, '{}')) with ordinality as ids(id, ord)
+    left join public.runs r on r.id = ids.id;
+  return jsonb_build_object('shutdown', stop_now, 'runs', directives);
+end;
+$$;
+
+create function public.complete_run(p_run_id uuid, p_exit_code integer default 0)
+returns table (job_status public.job_status, will_retry boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  r public.runs := internal.fenced_run(p_run_id);
+  j public.jobs;
+begin
+  update public.runs set status = 'completed', exit_code = p_exit_code, finished_at = now() where id = r.id;
+  select * into j from public.jobs where id = r.job_id for update;
+  if j.status = 'in_progress' then
+    update public.jobs set status = 'completed', worker_id = null, finished_at = now(),
+        outputs = internal.run_outputs(r.id)
+      where id = j.id returning status into j.status;
+  end if;
+  update public.workers set last_active_at = now() where id = r.worker_id;
+  return query select j.status, false;
+end;
+$$;
+
+create function public.fail_run(p_run_id uuid, p_kind public.failure_kind, p_message text default '',
+  p_exit_code integer default null)
+returns table (job_status public.job_status, will_retry boolean)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  r public.runs := internal.fenced_run(p_run_id);
+begin
+  return query select s.job_status, s.will_retry
+    from internal.settle_failed_run(r.id, p_kind, coalesce(p_message, ''), p_exit_code,
+      case when p_kind = 'canceled' then 'canceled'::public.run_status else 'failed'::public.run_status end) s;
+end;
+$$;
+
+revoke all on function public.worker_heartbeat, public.complete_run, public.fail_run from public, anon;
+grant execute on function public.worker_heartbeat, public.complete_run, public.fail_run to authenticated, service_role;
