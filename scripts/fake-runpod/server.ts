@@ -125,7 +125,7 @@ async function route(
     const id = decodeURIComponent(podMatch[1]);
     if (method === "GET") return getPod(state, id, res);
     if (method === "DELETE") return deletePod(state, id, res);
-    return notAllowed("GET, PATCH, DELETE");
+    return notAllowed("GET, DELETE");
   }
   if (path === "/v2/catalog/gpus") {
     if (method !== "GET") return notAllowed("GET");
