@@ -1,0 +1,72 @@
+/**
+ * Inside a job: read params, emit events, leave result files. Everything goes through the
+ * filesystem contract the worker sets up, so a job needs no network access to report:
+ *   params.json in the working directory, $OPENWEIGHTS_EVENTS (JSONL to append to),
+ *   $OPENWEIGHTS_UPLOADS (default ./uploads; everything left there becomes a result file).
+ */
+import { appendFileSync, cpSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { z } from "zod";
+import { OpenWeightsError } from "../core/errors.ts";
+
+export const PARAMS_FILE = "params.json";
+
+function paramsPath(): string {
+  return resolve(process.env.OPENWEIGHTS_PARAMS ?? PARAMS_FILE);
+}
+
+function uploadsDir(): string {
+  return resolve(process.env.OPENWEIGHTS_UPLOADS ?? "uploads");
+}
+
+/** The job's params, validated by `schema` when given. */
+function params(): Record<string, unknown>;
+function params<S extends z.ZodType>(schema: S): z.output<S>;
+function params(schema?: z.ZodType): unknown {
+  let text: string;
+  try {
+    text = readFileSync(paramsPath(), "utf8");
+  } catch {
+    throw new OpenWeightsError(
+      `${paramsPath()} not found: run.params() works inside a job's working directory`,
+    );
+  }
+  const value: unknown = JSON.parse(text);
+  return schema ? schema.parse(value) : value;
+}
+
+/**
+ * Appends one event (an object of JSON values) to the run's event file; the worker forwards it.
+ * Outside a job (no $OPENWEIGHTS_EVENTS) the event is printed to stderr instead.
+ */
+function log(event: Record<string, unknown>): void {
+  const line = `${JSON.stringify(event)}\n`;
+  const file = process.env.OPENWEIGHTS_EVENTS;
+  if (file) appendFileSync(file, line);
+  else process.stderr.write(`[openweights event] ${line}`);
+}
+
+/** Copies a file or directory into the uploads directory; returns where it landed. */
+function upload(path: string, as?: string): string {
+  const source = resolve(path);
+  const target = join(uploadsDir(), as ?? basename(source));
+  if (!target.startsWith(uploadsDir()))
+    throw new OpenWeightsError(`upload target escapes the uploads directory: ${as}`);
+  const isDirectory = statSync(source).isDirectory();
+  mkdirSync(isDirectory ? target : dirname(target), { recursive: true });
+  cpSync(source, target, { recursive: true });
+  return target;
+}
+
+export const run = {
+  params,
+  log,
+  upload,
+  /** This run's id ($OPENWEIGHTS_RUN_ID), undefined outside a job. */
+  get id(): string | undefined {
+    return process.env.OPENWEIGHTS_RUN_ID || undefined;
+  },
+  get uploadsDir(): string {
+    return uploadsDir();
+  },
+};

@@ -1,0 +1,46 @@
+/** Events: the structured records a job's runs emitted (metrics, checkpoints, files). */
+import { Event } from "@contract";
+import { PagePromise } from "../core/pagination.ts";
+import { parseTolerant } from "../core/parse.ts";
+import { APIResource, type CallOptions, pathPart } from "./resource.ts";
+
+export type { Event };
+
+export interface EventListParams {
+  run_id?: string;
+  type?: string;
+  limit?: number;
+}
+
+export class Events extends APIResource {
+  /** Oldest first, across all runs unless `run_id` is given. */
+  list(jobId: string, params: EventListParams = {}, options: CallOptions = {}): PagePromise<Event> {
+    return new PagePromise(async (cursor) => {
+      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
+        {
+          ...options,
+          method: "GET",
+          path: `/api/jobs/${pathPart(jobId)}/events`,
+          query: { ...params, cursor },
+        },
+      );
+      return { ...page, data: (page.data ?? []).map((e) => parseTolerant(Event, e)) };
+    });
+  }
+
+  /** Every event's data merged in order (newest wins), optionally only the named fields. */
+  async latest(
+    jobId: string,
+    fields?: string[],
+    params: { run_id?: string } & CallOptions = {},
+  ): Promise<Record<string, unknown>> {
+    const { run_id, ...options } = params;
+    const body = await this.core.http.json<{ data?: Record<string, unknown> }>({
+      ...options,
+      method: "GET",
+      path: `/api/jobs/${pathPart(jobId)}/events/latest`,
+      query: { fields: fields?.join(","), run_id },
+    });
+    return body.data ?? {};
+  }
+}

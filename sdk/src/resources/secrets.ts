@@ -1,0 +1,37 @@
+/** Organization secrets (admin). Values go in, only names come out. */
+import { Secret } from "@contract";
+import { PagePromise } from "../core/pagination.ts";
+import { parseTolerant } from "../core/parse.ts";
+import { APIResource, type CallOptions, pathPart } from "./resource.ts";
+
+export type { Secret };
+
+export class Secrets extends APIResource {
+  list(options: CallOptions = {}): PagePromise<Secret> {
+    return new PagePromise(async (cursor) => {
+      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
+        {
+          ...options,
+          method: "GET",
+          path: "/api/secrets",
+          query: { cursor },
+        },
+      );
+      return { ...page, data: (page.data ?? []).map((s) => parseTolerant(Secret, s)) };
+    });
+  }
+
+  async set(name: string, value: string, options: CallOptions = {}): Promise<Secret> {
+    const body = await this.core.http.json<unknown>({
+      ...options,
+      method: "PUT",
+      path: `/api/secrets/${pathPart(name)}`,
+      body: { value },
+    });
+    return parseTolerant(Secret, body);
+  }
+
+  delete(name: string, options: CallOptions = {}): Promise<{ deleted: boolean }> {
+    return this.core.http.json({ ...options, method: "DELETE", path: `/api/secrets/${pathPart(name)}` });
+  }
+}
