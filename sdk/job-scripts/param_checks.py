@@ -67,6 +67,13 @@ def string(value: Any) -> str:
     return value
 
 
+def text(value: Any) -> str:
+    """Any string, empty included."""
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
 def optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else check(value)
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from training.dataset_files import to_blocks
+from training.dataset_files import final_assistant_prefill, plain_messages, to_blocks
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # Unicode private use: never in real text or templates
 _MARK = re.compile(MARK_OPEN + r"(\d+)" + MARK_CLOSE)
@@ -42,6 +42,13 @@ class SpanError(ValueError):
 
 def render(tokenizer, messages: List[dict], add_generation_prompt: bool = False) -> str:
     return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+
+
+def generation_prompt(tokenizer, messages: List[dict], prefill: str = "") -> str:
+    """Prompt text for generation. A final assistant message is a prefill the model continues
+    (its text ends the prompt); `prefill` is appended after it."""
+    prompt_messages, assistant_prefill = final_assistant_prefill(messages)
+    return render(tokenizer, plain_messages(prompt_messages), add_generation_prompt=True) + (assistant_prefill or "") + (prefill or "")
 
 
 def end_of_turn_ids(tokenizer) -> Set[int]:

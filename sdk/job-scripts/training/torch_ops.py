@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from training.chat_spans import render
-from training.dataset_files import final_assistant_prefill, plain_messages
+from training.chat_spans import generation_prompt
 
 
 class WeightedCollator:
@@ -67,12 +66,6 @@ def conversation_logprobs(model, conversations, pad_token_id: int, batch_size: i
     return out
 
 
-def sampling_prompt(tokenizer, messages: List[dict], prefill: str = "") -> str:
-    """Generation prompt; a final assistant message is a prefill the model continues."""
-    prompt_messages, assistant_prefill = final_assistant_prefill(messages)
-    return render(tokenizer, plain_messages(prompt_messages), add_generation_prompt=True) + (assistant_prefill or "") + (prefill or "")
-
-
 def generate_completions(model, tokenizer, rows: List[dict], batch_size: int, temperature: float, max_tokens: int, use_cache: bool = True) -> List[str]:
     """Completions for conversation rows with HF generate (left padding, greedy when temperature is 0)."""
     import torch
@@ -84,7 +77,7 @@ def generate_completions(model, tokenizer, rows: List[dict], batch_size: int, te
     try:
         with torch.no_grad():
             for start in range(0, len(rows), batch_size):
-                prompts = [sampling_prompt(tokenizer, r["messages"]) for r in rows[start:start + batch_size]]
+                prompts = [generation_prompt(tokenizer, r["messages"]) for r in rows[start:start + batch_size]]
                 enc = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model_device(model))
                 kwargs = {"max_new_tokens": max_tokens, "pad_token_id": tokenizer.pad_token_id, "use_cache": use_cache}
                 kwargs.update({"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False})
