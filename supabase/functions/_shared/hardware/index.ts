@@ -1,0 +1,5 @@
+// Hardware catalog: GPU types, pod configurations, hardware strings. See catalog.ts.
+export * from "./catalog.ts";
+export * from "./gpu-types.ts";
+export * from "./hardware-string.ts";
+export * from "./runpod-catalog.ts";

@@ -1,0 +1,5 @@
+// The scaling policy: planScaling(snapshot, catalog, config, now) → actions. See plan.ts.
+export * from "./config.ts";
+export * from "./cooldown.ts";
+export { planScaling } from "./plan.ts";
+export * from "./types.ts";

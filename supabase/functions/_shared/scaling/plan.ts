@@ -1,0 +1,167 @@
+// planScaling: the whole policy, pure and deterministic. Given the same snapshot, catalog,
+// config and time it returns the same actions in the same order; it reads no clock, no
+// randomness and no I/O. Steps, each in its own module:
+//   1. fleet health: silent / never-started / stuck / pod-less workers are lost   (fleet.ts)
+//   2. reconciliation: provider pods no live worker row claims are terminated     (fleet.ts)
+//   3. budgets: each org's worker count and hourly burn; a spent daily budget stops its workers
+//   4. idle capacity absorbs pending jobs first                                   (absorb.ts)
+//   5. idle workers past grace and timeout that no job needs are shut down
+//   6. one new worker per remaining job, cheapest fit, within every cap           (create.ts)
+//   7. diagnostics: `deferred` / `unschedulable` per (org, image, reason)
+import type { HardwareCatalog } from "../hardware/catalog.ts";
+import { absorbPendingJobs } from "./absorb.ts";
+import type { ScalingConfig } from "./config.ts";
+import { CooldownIndex } from "./cooldown.ts";
+import { planCreates } from "./create.ts";
+import { findLostWorkers, findOrphanPods, isLive } from "./fleet.ts";
+import { defaultLimits, OrgLedger } from "./ledger.ts";
+import { ConstraintCache } from "./placement.ts";
+import type {
+  DeferredAction,
+  EpochMs,
+  PendingJob,
+  ScalingAction,
+  ScalingSnapshot,
+  ShutdownWorkerAction,
+  UnschedulableAction,
+  WorkerState,
+} from "./types.ts";
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function buildLedgers(
+  snapshot: ScalingSnapshot,
+  staying: readonly WorkerState[],
+  config: ScalingConfig,
+): Map<string, OrgLedger> {
+  const ledgers = new Map<string, OrgLedger>();
+  for (const limits of snapshot.limits) ledgers.set(limits.organizationId, new OrgLedger(limits, config));
+  const ensure = (org: string) => {
+    let ledger = ledgers.get(org);
+    if (!ledger) {
+      ledger = new OrgLedger(defaultLimits(org, config), config);
+      ledgers.set(org, ledger);
+    }
+    return ledger;
+  };
+  for (const job of snapshot.pendingJobs) ensure(job.organizationId);
+  for (const worker of staying) {
+    const ledger = ensure(worker.organizationId);
+    ledger.burnPerHour += worker.costPerHour;
+    if (worker.status !== "shutdown") ledger.workers += 1;
+  }
+  return ledgers;
+}
+
+/** Every starting/active worker of an org whose daily budget is spent is told to stop. */
+function stopOverBudget(
+  staying: readonly WorkerState[],
+  ledgers: Map<string, OrgLedger>,
+): ShutdownWorkerAction[] {
+  const actions: ShutdownWorkerAction[] = [];
+  for (const ledger of ledgers.values()) {
+    if (ledger.dailyBudgetExhausted()) ledger.blocked = "daily_budget";
+  }
+  for (const worker of staying) {
+    const ledger = ledgers.get(worker.organizationId);
+    if (worker.status === "shutdown" || ledger?.blocked !== "daily_budget") continue;
+    ledger.workers -= 1;
+    actions.push(shutdown(worker, "daily_budget_exhausted"));
+  }
+  return actions;
+}
+
+function shutdown(worker: WorkerState, reason: ShutdownWorkerAction["reason"]): ShutdownWorkerAction {
+  return {
+    kind: "shutdown_worker",
+    workerId: worker.id,
+    organizationId: worker.organizationId,
+    reason,
+    terminateNow: worker.status === "starting" && worker.lastHeartbeatAt === null,
+  };
+}
+
+function isIdleTooLong(worker: WorkerState, config: ScalingConfig, now: EpochMs): boolean {
+  return (
+    worker.runningJobs === 0 &&
+    now - worker.createdAt >= config.startupGraceSeconds * 1000 &&
+    now - worker.lastActiveAt >= config.idleTimeoutSeconds * 1000
+  );
+}
+
+interface JobGroup<R extends string> {
+  readonly organizationId: string;
+  readonly image: string;
+  readonly reason: R;
+  readonly jobIds: string[];
+}
+
+/** Diagnostics grouped per (org, image, reason), in key order. */
+function groupByReason<R extends string>(
+  entries: ReadonlyArray<{ job: PendingJob; reason: R }>,
+): JobGroup<R>[] {
+  const groups = new Map<string, JobGroup<R>>();
+  for (const { job, reason } of entries) {
+    const key = `${job.organizationId}\u0000${job.image}\u0000${reason}`;
+    const group = groups.get(key) ?? {
+      organizationId: job.organizationId,
+      image: job.image,
+      reason,
+      jobIds: [],
+    };
+    group.jobIds.push(job.id);
+    groups.set(key, group);
+  }
+  return [...groups.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, group]) => group);
+}
+
+/** Plans one scaler tick. `now` is a Date or epoch milliseconds. */
+export function planScaling(
+  snapshot: ScalingSnapshot,
+  catalog: HardwareCatalog,
+  config: ScalingConfig,
+  now: Date | EpochMs,
+): ScalingAction[] {
+  const at = typeof now === "number" ? now : now.getTime();
+  const lost = findLostWorkers(snapshot, catalog, config, at);
+  const orphans = findOrphanPods(snapshot, lost, config, at);
+  const lostIds = new Set(lost.map((action) => action.workerId));
+  const staying = snapshot.workers
+    .filter((w) => isLive(w) && !lostIds.has(w.id))
+    .sort((a, b) => compareIds(a.id, b.id));
+  const ledgers = buildLedgers(snapshot, staying, config);
+  const shutdowns = stopOverBudget(staying, ledgers);
+  const stopped = new Set(shutdowns.map((action) => action.workerId));
+
+  const constraints = new ConstraintCache(catalog);
+  const idle = staying.filter((w) => w.status !== "shutdown" && w.runningJobs === 0 && !stopped.has(w.id));
+  const absorption = absorbPendingJobs(snapshot.pendingJobs, idle, constraints, catalog);
+  for (const worker of idle) {
+    if (absorption.busyNext.has(worker.id) || !isIdleTooLong(worker, config, at)) continue;
+    shutdowns.push(shutdown(worker, "idle"));
+    const ledger = ledgers.get(worker.organizationId);
+    if (ledger) ledger.workers -= 1;
+  }
+
+  const remaining = snapshot.pendingJobs.filter((job) => !absorption.assigned.has(job.id));
+  const creation = planCreates(
+    remaining,
+    ledgers,
+    constraints,
+    new CooldownIndex(snapshot.cooldowns),
+    config,
+    at,
+  );
+  return [
+    ...lost,
+    ...orphans,
+    ...shutdowns.sort((a, b) => compareIds(a.workerId, b.workerId)),
+    ...creation.creates,
+    ...groupByReason(creation.deferred).map((group): DeferredAction => ({ kind: "deferred", ...group })),
+    ...groupByReason(creation.unschedulable).map(
+      (group): UnschedulableAction => ({ kind: "unschedulable", ...group }),
+    ),
+  ];
+}
