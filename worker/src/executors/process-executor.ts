@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { constants } from "node:os";
+import type { JobExit } from "../run/failure-classifier.ts";
+import { type Executor, type JobLaunch, LaunchError, type RunningJob } from "./executor.ts";
+
+export interface ProcessExecutorOptions {
+  /** After the main process exits, leftover processes in its group get this long after SIGTERM. */
+  sweepGraceMs?: number;
+}
+
+/**
+ * Runs the job as a child process in its own process group (`detached: true` makes it a group
+ * leader), so a kill reaches everything it started — a trainer's dataloader workers, a vLLM
+ * server's engine processes. A process that leaves the group (setsid) escapes; a container or
+ * cgroup is the only complete answer, which is what the docker executor gives.
+ */
+export class ProcessExecutor implements Executor {
+  readonly name = "process";
+  readonly #sweepGraceMs: number;
+
+  constructor(options: ProcessExecutorOptions = {}) {
+    this.#sweepGraceMs = options.sweepGraceMs ?? 5_000;
+  }
+
+  jobRoot(workdir: string): string {
+    return workdir;
+  }
+
+  async start(launch: JobLaunch): Promise<RunningJob> {
+    const [file, ...args] = launch.argv;
+    if (file === undefined) throw new LaunchError("the job has an empty entrypoint");
+    const child = spawn(file, args, {
+      cwd: launch.workdir,
+      env: launch.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", (error) => reject(new LaunchError(`cannot start ${file}: ${error.message}`)));
+    });
+    return startedProcess(child, this.#sweepGraceMs);
+  }
+}
+
+export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: nothing left in the group
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  return signalGroup(pid, 0 as unknown as NodeJS.Signals);
+}
+
+async function waitForGroupExit(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!groupAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !groupAlive(pid);
+}
+
+/** SIGTERM the group, then SIGKILL whatever is still there after `graceMs`. */
+export async function terminateGroup(pid: number, graceMs: number): Promise<void> {
+  if (graceMs > 0 && signalGroup(pid, "SIGTERM") && (await waitForGroupExit(pid, graceMs))) return;
+  signalGroup(pid, "SIGKILL");
+  await waitForGroupExit(pid, 2_000);
+}
+
+function startedProcess(child: ChildProcess, sweepGraceMs: number): RunningJob {
+  const pid = child.pid as number;
+  let killing: Promise<void> | null = null;
+  const mainExit = new Promise<JobExit>((resolve) => {
+    child.once("exit", (code, signal) => {
+      const signo = signal ? (constants.signals[signal] ?? 0) : 0;
+      resolve({ exitCode: code ?? 128 + signo, signal });
+    });
+  });
+  // The main process is gone: sweep up whatever it left running in its group (a stray server
+  // would hold GPU memory and the stdout pipe).
+  const exited = mainExit.then(async (exit) => {
+    await (killing ?? terminateGroup(pid, sweepGraceMs));
+    return exit;
+  });
+  return {
+    stdout: child.stdout as NonNullable<ChildProcess["stdout"]>,
+    stderr: child.stderr as NonNullable<ChildProcess["stderr"]>,
+    exited,
+    kill(graceMs) {
+      killing ??= terminateGroup(pid, graceMs);
+      return killing;
+    },
+  };
+}
