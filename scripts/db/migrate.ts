@@ -15,8 +15,11 @@ export const supabaseCli = join(repoRoot, "node_modules", "@supabase", "cli-linu
 export async function applyBootstrap(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const [row] = await sql<{ ok: boolean }[]>`select exists (select from pg_namespace where nspname = 'auth') and exists (select from pg_roles where rolname = 'supabase_admin') as ok`;
-    if (!row?.ok) await sql.unsafe(readFileSync(join(repoRoot, "scripts", "db", "supabase-bootstrap.sql"), "utf8"));
+    const [row] = await sql<
+      { ok: boolean }[]
+    >`select exists (select from pg_namespace where nspname = 'auth') and exists (select from pg_roles where rolname = 'supabase_admin') as ok`;
+    if (!row?.ok)
+      await sql.unsafe(readFileSync(join(repoRoot, "scripts", "db", "supabase-bootstrap.sql"), "utf8"));
   } finally {
     await sql.end();
   }

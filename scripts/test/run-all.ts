@@ -5,14 +5,14 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { prepareTemplate } from "../../tests/support/global-setup.ts";
 import { startCluster } from "../db/cluster.ts";
 import { repoRoot } from "../db/migrate.ts";
-import { prepareTemplate } from "../../tests/support/global-setup.ts";
-import { type SuiteResult, runChecks } from "./suites/static-checks.ts";
-import { runVitest } from "./suites/vitest.ts";
+import { runDbLint } from "./suites/db-lint.ts";
 import { runPgTap } from "./suites/pgtap.ts";
 import { runPython } from "./suites/python.ts";
-import { runDbLint } from "./suites/db-lint.ts";
+import { runChecks, type SuiteResult } from "./suites/static-checks.ts";
+import { runVitest } from "./suites/vitest.ts";
 
 const inCi = process.env.CI === "true";
 const only = process.argv.slice(2);
@@ -38,7 +38,9 @@ async function main(): Promise<number> {
   const total = { passed: 0, failed: 0, skipped: 0 };
   console.log("\nsuite summary:");
   for (const r of results) {
-    console.log(`  ${r.name.padEnd(16)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.note ? `  (${r.note})` : ""}`);
+    console.log(
+      `  ${r.name.padEnd(16)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.note ? `  (${r.note})` : ""}`,
+    );
     total.passed += r.passed;
     total.failed += r.failed;
     total.skipped += r.skipped;

@@ -24,7 +24,11 @@ async function submit(claims: Claims, params: Record<string, unknown>, extra: Re
 }
 
 async function register(claims: Claims, vram = 0) {
-  return asCaller(db.sql, claims, (tx) => tx`select public.register_worker('img:1', 'local', null, null, null, 0, ${vram}, '{}') as r`);
+  return asCaller(
+    db.sql,
+    claims,
+    (tx) => tx`select public.register_worker('img:1', 'local', null, null, null, 0, ${vram}, '{}') as r`,
+  );
 }
 
 async function claim(claims: Claims, lease = 60) {
@@ -51,7 +55,15 @@ describe("the job queue", () => {
     await register(w);
     const run = await claim(w);
     expect(run?.job_id).toBe(job.id);
-    await asCaller(db.sql, w, (tx) => tx`select public.append_run_events(${run!.id}, ${tx.json([{ seq: 0, data: { type: "metrics", loss: 2 } }, { seq: 1, data: { type: "metrics", loss: 1, acc: 0.5 } }] as never)})`);
+    await asCaller(
+      db.sql,
+      w,
+      (tx) =>
+        tx`select public.append_run_events(${run!.id}, ${tx.json([
+          { seq: 0, data: { type: "metrics", loss: 2 } },
+          { seq: 1, data: { type: "metrics", loss: 1, acc: 0.5 } },
+        ] as never)})`,
+    );
     const [done] = await asCaller(db.sql, w, (tx) => tx`select * from public.complete_run(${run!.id}, 0)`);
     expect(done?.job_status).toBe("completed");
     const [row] = await db.sql`select status, outputs from jobs where id = ${job.id}`;
@@ -69,10 +81,15 @@ describe("the job queue", () => {
     const run = await claim(w, 5);
     expect(run?.job_id).toBe(job.id);
     await db.sql`update runs set lease_expires_at = now() - interval '1 second' where id = ${run!.id}`;
-    const [{ reaped }] = (await db.sql`select public.reap_expired_leases() as reaped`) as unknown as [{ reaped: number }];
+    const [{ reaped }] = (await db.sql`select public.reap_expired_leases() as reaped`) as unknown as [
+      { reaped: number },
+    ];
     expect(reaped).toBeGreaterThanOrEqual(1);
-    await expect(asCaller(db.sql, w, (tx) => tx`select * from public.complete_run(${run!.id}, 0)`)).rejects.toMatchObject({ code: "OWLEA" });
-    const [row] = await db.sql`select status, attempts, counted_failures, lost_runs from jobs where id = ${job.id}`;
+    await expect(
+      asCaller(db.sql, w, (tx) => tx`select * from public.complete_run(${run!.id}, 0)`),
+    ).rejects.toMatchObject({ code: "OWLEA" });
+    const [row] =
+      await db.sql`select status, attempts, counted_failures, lost_runs from jobs where id = ${job.id}`;
     expect(row).toMatchObject({ status: "pending", attempts: 1, counted_failures: 0, lost_runs: 1 });
     const again = await claim(w);
     expect(again).toMatchObject({ job_id: job.id, attempt: 2 });
@@ -87,7 +104,11 @@ describe("the job queue", () => {
     for (let i = 0; i < 3; i++) {
       const run = await claim(w);
       expect(run?.job_id).toBe(job.id);
-      const [o] = await asCaller(db.sql, w, (tx) => tx`select * from public.fail_run(${run!.id}, 'user_error', 'boom', 1)`);
+      const [o] = await asCaller(
+        db.sql,
+        w,
+        (tx) => tx`select * from public.fail_run(${run!.id}, 'user_error', 'boom', 1)`,
+      );
       outcomes.push(`${o?.job_status}:${o?.will_retry}`);
     }
     expect(outcomes).toEqual(["pending:true", "pending:true", "failed:false"]);
@@ -101,9 +122,15 @@ describe("the job queue", () => {
     await register(w);
     const run = await claim(w);
     await asCaller(db.sql, org.admin, (tx) => tx`select public.cancel_job(${job.id})`);
-    const [hb] = await asCaller(db.sql, w, (tx) => tx`select public.worker_heartbeat(${[run!.id]}::uuid[], 60) as r`);
+    const [hb] = await asCaller(
+      db.sql,
+      w,
+      (tx) => tx`select public.worker_heartbeat(${[run!.id]}::uuid[], 60) as r`,
+    );
     expect(hb?.r).toEqual({ shutdown: false, runs: [{ run_id: run!.id, action: "cancel" }] });
-    await expect(asCaller(db.sql, org.admin, (tx) => tx`select public.cancel_job(${job.id})`)).rejects.toMatchObject({ code: "OWNCN" });
+    await expect(
+      asCaller(db.sql, org.admin, (tx) => tx`select public.cancel_job(${job.id})`),
+    ).rejects.toMatchObject({ code: "OWNCN" });
   });
 
   it("matches VRAM: a worker with too little VRAM gets nothing", async () => {

@@ -10,7 +10,11 @@ export interface Claims {
   sub?: string;
 }
 
-export async function asCaller<T>(sql: postgres.Sql, claims: Claims | "anon", fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+export async function asCaller<T>(
+  sql: postgres.Sql,
+  claims: Claims | "anon",
+  fn: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
   return (await sql.begin(async (tx) => {
     if (claims === "anon") {
       await tx`select set_config('request.jwt.claims', '{"role":"anon"}', true)`;
@@ -31,13 +35,21 @@ export interface Org {
 
 /** Creates an organization with an admin token, as the local stack's bootstrap does. */
 export async function createOrg(sql: postgres.Sql, name = "org"): Promise<Org> {
-  const [row] = await sql<{ organization_id: string; token_id: string }[]>`select * from internal.bootstrap_organization(${name})`;
+  const [row] = await sql<
+    { organization_id: string; token_id: string }[]
+  >`select * from internal.bootstrap_organization(${name})`;
   if (!row) throw new Error("bootstrap_organization returned nothing");
-  return { id: row.organization_id, adminTokenId: row.token_id, admin: { organization_id: row.organization_id, token_id: row.token_id, token_role: "admin" } };
+  return {
+    id: row.organization_id,
+    adminTokenId: row.token_id,
+    admin: { organization_id: row.organization_id, token_id: row.token_id, token_role: "admin" },
+  };
 }
 
 /** A worker token's claims (and its token row) for a new worker id in org. */
 export async function workerClaims(sql: postgres.Sql, org: string, workerId: string): Promise<Claims> {
-  const [row] = await sql<{ token_id: string }[]>`select * from internal.mint_worker_token(${org}, ${workerId})`;
+  const [row] = await sql<
+    { token_id: string }[]
+  >`select * from internal.mint_worker_token(${org}, ${workerId})`;
   return { organization_id: org, token_id: row!.token_id, token_role: "worker", worker_id: workerId };
 }

@@ -2,16 +2,19 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
+import { databaseUrl, TEMPLATE_DB } from "../../../tests/support/global-setup.ts";
 import type { Cluster } from "../../db/cluster.ts";
 import { repoRoot } from "../../db/migrate.ts";
-import { databaseUrl, TEMPLATE_DB } from "../../../tests/support/global-setup.ts";
 import { runCommand, type SuiteResult, unavailable } from "./result.ts";
 
 export async function runPgTap(cluster: Cluster, inCi: boolean): Promise<SuiteResult> {
   console.log("\n== pgTAP");
-  if (!cluster.extensions.pgTap || !existsSync("/usr/bin/pg_prove")) return unavailable("pgtap", "pg_prove / postgresql pgtap package", inCi);
+  if (!cluster.extensions.pgTap || !existsSync("/usr/bin/pg_prove"))
+    return unavailable("pgtap", "pg_prove / postgresql pgtap package", inCi);
   const dir = join(repoRoot, "supabase", "tests");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
   const db = "ow_pgtap";
   try {
@@ -26,7 +29,18 @@ export async function runPgTap(cluster: Cluster, inCi: boolean): Promise<SuiteRe
   const url = new URL(databaseUrl(cluster.url, db));
   const { output, code } = await runCommand(
     "pg_prove",
-    ["--verbose", "--host", url.hostname, "--port", url.port, "--username", "postgres", "--dbname", db, ...files.map((f) => join(dir, f))],
+    [
+      "--verbose",
+      "--host",
+      url.hostname,
+      "--port",
+      url.port,
+      "--username",
+      "postgres",
+      "--dbname",
+      db,
+      ...files.map((f) => join(dir, f)),
+    ],
     { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } },
   );
   const passed = (output.match(/^\s*ok \d+/gm) ?? []).length;

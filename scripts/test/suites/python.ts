@@ -9,18 +9,29 @@ const scriptsDir = join(repoRoot, "sdk", "job-scripts");
 function pythonFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (e.name === "__pycache__" ? [] : pythonFiles(join(dir, e.name))) : e.name.endsWith(".py") ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? e.name === "__pycache__"
+        ? []
+        : pythonFiles(join(dir, e.name))
+      : e.name.endsWith(".py")
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
 export async function runPython(inCi: boolean): Promise<SuiteResult> {
   console.log("\n== python (py_compile + unittest)");
   const files = pythonFiles(scriptsDir);
-  if (files.length === 0) return { name: "python", passed: 0, failed: 0, skipped: 0, note: "no job scripts yet" };
+  if (files.length === 0)
+    return { name: "python", passed: 0, failed: 0, skipped: 0, note: "no job scripts yet" };
   const probe = await runCommand("python3", ["--version"], { quiet: true });
   if (probe.code !== 0) return unavailable("python", "python3", inCi);
   const compile = await runCommand("python3", ["-m", "py_compile", ...files], { quiet: true });
-  const unit = await runCommand("python3", ["-m", "unittest", "discover", "-s", scriptsDir, "-p", "test_*.py", "-v"], { cwd: scriptsDir, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+  const unit = await runCommand(
+    "python3",
+    ["-m", "unittest", "discover", "-s", scriptsDir, "-p", "test_*.py", "-v"],
+    { cwd: scriptsDir, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } },
+  );
   const ran = Number(/^Ran (\d+) tests?/m.exec(unit.output)?.[1] ?? 0);
   const fail = /^FAILED \((.*)\)/m.exec(unit.output)?.[1] ?? "";
   const count = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(fail)?.[1] ?? 0);

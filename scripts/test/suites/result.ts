@@ -14,9 +14,17 @@ export interface Captured {
 }
 
 /** Runs a command, echoing its output live while keeping a copy to parse. */
-export function runCommand(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): Promise<Captured> {
+export function runCommand(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+): Promise<Captured> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -31,5 +39,7 @@ export function runCommand(cmd: string, args: string[], options: { cwd?: string;
 
 /** A suite that could not run: skipped locally, failed in CI. */
 export function unavailable(name: string, why: string, inCi: boolean): SuiteResult {
-  return inCi ? { name, passed: 0, failed: 1, skipped: 0, note: `missing: ${why}` } : { name, passed: 0, failed: 0, skipped: 1, note: `skipped: ${why}` };
+  return inCi
+    ? { name, passed: 0, failed: 1, skipped: 0, note: `missing: ${why}` }
+    : { name, passed: 0, failed: 0, skipped: 1, note: `skipped: ${why}` };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MemberRole, TokenRole } from "./enums.ts";
 import { Timestamp, Uuid } from "./common.ts";
+import { MemberRole, TokenRole } from "./enums.ts";
 
 export const TOKEN_PATTERN = /^ow_[A-Za-z0-9_-]{43}$/;
 
@@ -72,9 +72,17 @@ export type Me = z.infer<typeof Me>;
 
 export const UpdateOrganizationRequest = z.strictObject({ name: z.string().trim().min(1).max(100) });
 
-export const Member = z.object({ user_id: Uuid, email: z.string().nullable(), role: MemberRole, created_at: Timestamp });
+export const Member = z.object({
+  user_id: Uuid,
+  email: z.string().nullable(),
+  role: MemberRole,
+  created_at: Timestamp,
+});
 export type Member = z.infer<typeof Member>;
-export const AddMemberRequest = z.strictObject({ email: z.email().max(320), role: MemberRole.default("member") });
+export const AddMemberRequest = z.strictObject({
+  email: z.email().max(320),
+  role: MemberRole.default("member"),
+});
 export const UpdateMemberRequest = z.strictObject({ role: MemberRole });
 
 export const Secret = z.object({ name: z.string(), created_at: Timestamp, updated_at: Timestamp });

@@ -9,7 +9,10 @@ export const Uuid = z.uuid();
 export const JobId = z
   .string()
   .max(120)
-  .regex(/^[a-z][a-z0-9_-]{0,39}-[0-9a-f]{12}(-[A-Za-z0-9_.-]{1,60})?$/, "must look like `{type}-{12 hex}[-suffix]`");
+  .regex(
+    /^[a-z][a-z0-9_-]{0,39}-[0-9a-f]{12}(-[A-Za-z0-9_.-]{1,60})?$/,
+    "must look like `{type}-{12 hex}[-suffix]`",
+  );
 
 /** `{purpose}:file-{12 hex}`. */
 export const FileId = z

@@ -16,7 +16,11 @@ import { z } from "zod";
 /** pending → in_progress → completed | failed | canceled (failed/canceled may go back to pending). */
 export const JobStatus = z.enum(["pending", "in_progress", "completed", "failed", "canceled"]);
 export type JobStatus = z.infer<typeof JobStatus>;
-export const TERMINAL_JOB_STATUSES = ["completed", "failed", "canceled"] as const satisfies readonly JobStatus[];
+export const TERMINAL_JOB_STATUSES = [
+  "completed",
+  "failed",
+  "canceled",
+] as const satisfies readonly JobStatus[];
 
 /** A run is in_progress while its lease is held, then ends in exactly one terminal state. */
 export const RunStatus = z.enum(["in_progress", "completed", "failed", "canceled", "lost"]);

@@ -5,22 +5,32 @@ import { JobStatus } from "./enums.ts";
 /** Job families double as id prefixes: `fine-tuning-3f2a…`. */
 export const JobType = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,39}$/, "must be lowercase letters, digits, '-' or '_' (max 40), starting with a letter");
+  .regex(
+    /^[a-z][a-z0-9_-]{0,39}$/,
+    "must be lowercase letters, digits, '-' or '_' (max 40), starting with a letter",
+  );
 
 /** A relative path inside the job's working directory: no `..`, no absolute paths, no NUL. */
 export const MountPath = z
   .string()
   .min(1)
   .max(500)
-  .refine((p) => !p.startsWith("/") && !p.split("/").some((s) => s === ".." || s === "." || s === "") && !p.includes("\0") && !p.includes("\\"), {
-    message: "must be a relative path without '..', '.', empty segments or backslashes",
-  });
+  .refine(
+    (p) =>
+      !p.startsWith("/") &&
+      !p.split("/").some((s) => s === ".." || s === "." || s === "") &&
+      !p.includes("\0") &&
+      !p.includes("\\"),
+    {
+      message: "must be a relative path without '..', '.', empty segments or backslashes",
+    },
+  );
 
 export const Image = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[a-z0-9][a-z0-9._\/:@-]*$/, "must be a container image reference like `org/name:tag`");
+  .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be a container image reference like `org/name:tag`");
 
 export const JsonObject = z.record(z.string(), z.unknown());
 
@@ -45,12 +55,21 @@ export const JobSubmission = z.strictObject({
   requires_vram_gb: z.number().int().min(0).max(1536).default(JOB_DEFAULTS.requires_vram_gb),
   allowed_hardware: z.array(z.string().min(1).max(64)).min(1).max(32).nullable().default(null),
   priority: z.number().int().min(-100).max(100).default(JOB_DEFAULTS.priority),
-  timeout_seconds: z.number().int().min(10).max(30 * 86400).default(JOB_DEFAULTS.timeout_seconds),
+  timeout_seconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(30 * 86400)
+    .default(JOB_DEFAULTS.timeout_seconds),
   max_attempts: z.number().int().min(1).max(20).default(JOB_DEFAULTS.max_attempts),
   secrets: z.array(SecretName).max(64).default([]),
   /** Model the job loads; workers that cached it are preferred. */
   model: z.string().min(1).max(300).nullable().default(null),
-  id_suffix: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, "must be 1-60 of A-Z a-z 0-9 _ . -").nullable().default(null),
+  id_suffix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,60}$/, "must be 1-60 of A-Z a-z 0-9 _ . -")
+    .nullable()
+    .default(null),
   /** Rerun even if the same job already completed. */
   force: z.boolean().default(false),
 });
@@ -164,4 +183,3 @@ export const LogPage = z.object({
   run_finished: z.boolean(),
 });
 export type LogPage = z.infer<typeof LogPage>;
-

@@ -54,7 +54,13 @@ export const ClaimRequest = z.strictObject({
   wait_ms: z.number().int().min(0).max(25_000).default(0),
 });
 
-export const ClaimedMount = z.object({ path: z.string(), file_id: FileId, bytes: z.number(), sha256: z.string(), url: z.string() });
+export const ClaimedMount = z.object({
+  path: z.string(),
+  file_id: FileId,
+  bytes: z.number(),
+  sha256: z.string(),
+  url: z.string(),
+});
 export const ClaimedJob = z.object({
   run_id: Uuid,
   attempt: z.number(),
@@ -74,15 +80,22 @@ export const ClaimedJob = z.object({
   secrets: z.record(z.string(), z.string()),
   /** A short-lived token the job may use to call the api as its organization (member role). */
   run_token: z.string(),
+  /** Base URL (…/functions/v1) for the job's api calls. */
+  api_url: z.string().optional(),
 });
 export type ClaimedJob = z.infer<typeof ClaimedJob>;
 export const ClaimResponse = z.object({ claim: ClaimedJob.nullable() });
 
-export const LogBatch = z.strictObject({
-  seq: z.number().int().min(0).max(2_147_483_647),
-  streams: z.string().regex(/^[oe]*$/, "must be a string of 'o' (stdout) and 'e' (stderr)"),
-  lines: z.array(z.string().max(65_536)).min(1).max(10_000),
-}).refine((b) => b.streams.length === b.lines.length, { message: "streams must have one char per line", path: ["streams"] });
+export const LogBatch = z
+  .strictObject({
+    seq: z.number().int().min(0).max(2_147_483_647),
+    streams: z.string().regex(/^[oe]*$/, "must be a string of 'o' (stdout) and 'e' (stderr)"),
+    lines: z.array(z.string().max(65_536)).min(1).max(10_000),
+  })
+  .refine((b) => b.streams.length === b.lines.length, {
+    message: "streams must have one char per line",
+    path: ["streams"],
+  });
 export type LogBatch = z.infer<typeof LogBatch>;
 export const LogBatchResponse = z.object({ accepted: z.boolean() });
 
@@ -95,7 +108,9 @@ export const EventBatch = z.strictObject({
 export type EventBatch = z.infer<typeof EventBatch>;
 export const EventBatchResponse = z.object({ accepted: z.number() });
 
-export const CompleteRunRequest = z.strictObject({ exit_code: z.number().int().min(-255).max(255).default(0) });
+export const CompleteRunRequest = z.strictObject({
+  exit_code: z.number().int().min(-255).max(255).default(0),
+});
 export const FailRunRequest = z.strictObject({
   failure_kind: FailureKind,
   message: z.string().max(10_000).default(""),

@@ -22,4 +22,8 @@ export const Worker = z.object({
 });
 export type Worker = z.infer<typeof Worker>;
 
-export const WorkerListQuery = z.strictObject({ status: WorkerStatus.optional(), limit: Limit, cursor: Cursor });
+export const WorkerListQuery = z.strictObject({
+  status: WorkerStatus.optional(),
+  limit: Limit,
+  cursor: Cursor,
+});

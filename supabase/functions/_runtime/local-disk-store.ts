@@ -1,0 +1,81 @@
+// FileStore on local disk for the local stack. Signed URLs point at the api's /local-files
+// route with a short-lived token, the way Storage's signed URLs work. Uses node:fs, which both
+// Deno and Node provide — this adapter is not part of the runtime-neutral _shared code.
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { Readable, Writable } from "node:stream";
+import type { FileStore } from "../_shared/files/file-store.ts";
+
+export interface LocalDiskOptions {
+  root: string;
+  /** Mints the token for a signed URL: the api verifies it at /local-files/:token. */
+  signUrl: (key: string, op: "get" | "put", ttlSeconds: number) => Promise<string>;
+}
+
+export function createLocalDiskStore(options: LocalDiskOptions): FileStore {
+  const root = resolve(options.root);
+  const pathOf = (key: string) => {
+    const full = resolve(root, key);
+    if (!full.startsWith(root + sep)) throw new Error(`object key escapes the store: ${key}`);
+    return full;
+  };
+  return {
+    kind: "local",
+    async put(key, body) {
+      const target = pathOf(key);
+      await mkdir(dirname(target), { recursive: true });
+      const partial = `${target}.partial-${crypto.randomUUID()}`;
+      let bytes = 0;
+      try {
+        const sink = Writable.toWeb(createWriteStream(partial));
+        await body
+          .pipeThrough(
+            new TransformStream<Uint8Array, Uint8Array>({
+              transform(c, ctl) {
+                bytes += c.byteLength;
+                ctl.enqueue(c);
+              },
+            }),
+          )
+          .pipeTo(sink as WritableStream<Uint8Array>);
+        await rename(partial, target);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+      return { bytes };
+    },
+    async get(key) {
+      const target = pathOf(key);
+      try {
+        await stat(target);
+      } catch {
+        return null;
+      }
+      return Readable.toWeb(createReadStream(target)) as unknown as ReadableStream<Uint8Array>;
+    },
+    async stat(key) {
+      try {
+        const s = await stat(pathOf(key));
+        return { bytes: s.size };
+      } catch {
+        return null;
+      }
+    },
+    async move(from, to) {
+      const target = pathOf(to);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(pathOf(from), target);
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+    signedDownloadUrl: (key, ttl) => options.signUrl(key, "get", ttl),
+    signedUploadUrl: (key, ttl) => options.signUrl(key, "put", ttl),
+  };
+}
+
+export function localStoreRoot(dir: string): string {
+  return join(resolve(dir));
+}

@@ -1,0 +1,21 @@
+import postgres from "postgres";
+import type { Sql } from "./session.ts";
+
+/** One pool per function instance. int8 columns (file sizes, event ids) arrive as numbers. */
+export function connectDatabase(url: string, max = 10): Sql {
+  return postgres(url, {
+    max,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    prepare: !url.includes(":6543"), // Supavisor transaction mode (port 6543) cannot keep prepared statements
+    onnotice: () => {},
+    types: {
+      bigint: {
+        to: 20,
+        from: [20],
+        serialize: (x: number | bigint) => x.toString(),
+        parse: (x: string) => Number(x),
+      },
+    },
+  });
+}

@@ -1,0 +1,43 @@
+// Wakes long-polls on Postgres NOTIFY (see migration *_notifications.sql). One LISTEN per channel
+// per process; waiters are keyed (organization id for jobs, run id for logs). A wait always also
+// ends on its timeout, so a lost notification only delays, never hangs.
+import type { Sql } from "./session.ts";
+
+export type NotifyChannel = "ow_jobs" | "ow_logs";
+
+export class Notifier {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly listening = new Map<NotifyChannel, Promise<unknown>>();
+
+  constructor(private readonly sql: Sql) {}
+
+  /** Resolves true when notified for key, false on timeout. */
+  async wait(channel: NotifyChannel, key: string, timeoutMs: number): Promise<boolean> {
+    await this.listen(channel);
+    const id = `${channel}:${key}`;
+    return new Promise((resolve) => {
+      const set = this.waiters.get(id) ?? new Set();
+      this.waiters.set(id, set);
+      const done = (notified: boolean) => {
+        clearTimeout(timer);
+        set.delete(wake);
+        if (set.size === 0) this.waiters.delete(id);
+        resolve(notified);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      set.add(wake);
+    });
+  }
+
+  private listen(channel: NotifyChannel): Promise<unknown> {
+    let ready = this.listening.get(channel);
+    if (!ready) {
+      ready = this.sql.listen(channel, (payload) => {
+        for (const wake of [...(this.waiters.get(`${channel}:${payload}`) ?? [])]) wake();
+      });
+      this.listening.set(channel, ready);
+    }
+    return ready;
+  }
+}

@@ -1,0 +1,76 @@
+import type { ErrorCode, ErrorDetail } from "../contract/errors.ts";
+
+/** The one way to fail a request: a status, a stable code and a message for people. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const badRequest = (message: string, details?: ErrorDetail[]) =>
+  new ApiError(400, "invalid_request", message, details);
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
+
+/** Custom SQLSTATEs raised by our SQL functions (see supabase/migrations), and standard ones. */
+const SQLSTATE_MAP: Record<string, [ApiError["status"], ErrorCode]> = {
+  OWVAL: [400, "invalid_request"],
+  OWFRB: [403, "forbidden"],
+  OWNFD: [404, "not_found"],
+  OWCON: [409, "conflict"],
+  OWNCN: [409, "job_not_cancelable"],
+  OWLEA: [409, "lease_lost"],
+  "42501": [403, "forbidden"], // insufficient_privilege (RLS / grants)
+  "23505": [409, "conflict"], // unique_violation
+  "23503": [400, "invalid_request"], // foreign_key_violation
+  "23514": [400, "invalid_request"], // check_violation
+  "23502": [400, "invalid_request"], // not_null_violation
+  "22P02": [400, "invalid_request"], // invalid_text_representation
+  "22001": [400, "invalid_request"], // string_data_right_truncation
+  "22003": [400, "invalid_request"], // numeric_value_out_of_range
+  "22007": [400, "invalid_request"], // invalid_datetime_format
+  "22008": [400, "invalid_request"], // datetime_field_overflow
+  "22021": [400, "invalid_request"], // character_not_in_repertoire (bad UTF-8 / NUL)
+  "22023": [400, "invalid_request"], // invalid_parameter_value
+  "2202E": [400, "invalid_request"], // array_subscript_error
+  "22P05": [400, "invalid_request"], // untranslatable_character (\u0000 in jsonb)
+  "54000": [400, "invalid_request"], // program_limit_exceeded (e.g. index row too big)
+  "57014": [503, "service_unavailable"], // query_canceled (statement timeout)
+  "53300": [503, "service_unavailable"], // too_many_connections
+};
+
+interface PgLikeError {
+  code?: unknown;
+  message?: unknown;
+}
+
+/** Maps a database error to an ApiError; unknown ones become a 500 without leaking details. */
+export function fromDatabaseError(error: unknown): ApiError | undefined {
+  const e = error as PgLikeError;
+  if (typeof e?.code !== "string") return undefined;
+  const mapped = SQLSTATE_MAP[e.code];
+  if (!mapped) return undefined;
+  const [status, code] = mapped;
+  // Our own SQLSTATEs carry messages written for callers; standard ones may name internals.
+  const message = e.code.startsWith("OW") && typeof e.message === "string" ? e.message : defaultMessage(code);
+  return new ApiError(status, code, message);
+}
+
+function defaultMessage(code: ErrorCode): string {
+  switch (code) {
+    case "forbidden":
+      return "not allowed for this credential";
+    case "conflict":
+      return "conflicts with an existing resource";
+    case "service_unavailable":
+      return "the database is busy; retry shortly";
+    default:
+      return "the request contains a value the database rejected";
+  }
+}

@@ -1,0 +1,144 @@
+// The pieces every function's Hono app shares: request ids, one error renderer, 404/405,
+// and parsing that turns every malformed input into a 4xx naming the field.
+import { type Context, Hono } from "hono";
+import type { z } from "zod";
+import type { ErrorBody } from "../contract/errors.ts";
+import { ApiError, fromDatabaseError } from "./api-error.ts";
+
+export type AppEnv = { Variables: { requestId: string } };
+
+export interface BaseAppOptions {
+  basePath: string;
+  log?: (line: string) => void;
+}
+
+export function createBaseApp<E extends AppEnv>(options: BaseAppOptions): Hono<E> {
+  const app = new Hono<E>().basePath(options.basePath);
+  app.use("*", async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const id =
+      incoming && /^[A-Za-z0-9_.:-]{1,100}$/.test(incoming)
+        ? incoming
+        : `req_${crypto.randomUUID().replaceAll("-", "")}`;
+    c.set("requestId", id);
+    c.header("x-request-id", id);
+    await next();
+  });
+  app.onError((error, c) => renderError(c, error, options.log));
+  app.notFound((c) =>
+    renderError(
+      c,
+      new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+    ),
+  );
+  return app;
+}
+
+export function renderError(c: Context, error: unknown, log?: (line: string) => void): Response {
+  let apiError = error instanceof ApiError ? error : fromDatabaseError(error);
+  if (!apiError) {
+    const status = (error as { status?: unknown })?.status;
+    if (status === 413) apiError = new ApiError(413, "payload_too_large", "the request body is too large");
+    else {
+      log?.(
+        `unhandled error ${c.get("requestId") ?? ""}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      apiError = new ApiError(
+        500,
+        "internal_error",
+        "something went wrong on our side; the request id helps us find it",
+      );
+    }
+  }
+  const body: ErrorBody = {
+    error: {
+      code: apiError.code,
+      message: apiError.message,
+      request_id: (c.get("requestId") as string | undefined) ?? "unknown",
+      ...(apiError.details ? { details: apiError.details } : {}),
+    },
+  };
+  return c.json(body, apiError.status);
+}
+
+/** zod issues → `details` entries naming each field. */
+export function zodDetails(error: z.ZodError, prefix = ""): { path: string; message: string }[] {
+  return error.issues.slice(0, 20).map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join(".") || "(body)",
+    message: i.message,
+  }));
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const details = zodDetails(result.error, where === "body" ? "" : where);
+    throw new ApiError(
+      400,
+      "invalid_request",
+      `invalid ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join("; ")}`,
+      details,
+    );
+  }
+  return result.data;
+}
+
+/** Reads a JSON body with a size cap; bad JSON, wrong content type and oversize bodies are 4xx. */
+export async function readJson(c: Context, maxBytes = 1_000_000): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  const length = Number(c.req.header("content-length") ?? "0");
+  if (length > maxBytes) throw new ApiError(413, "payload_too_large", `the body exceeds ${maxBytes} bytes`);
+  const text = await readTextCapped(c.req.raw, maxBytes);
+  if (text.trim() === "") return {};
+  if (type && !type.includes("application/json") && !type.includes("text/plain")) {
+    throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json", "the body is not valid JSON");
+  }
+}
+
+async function readTextCapped(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new ApiError(413, "payload_too_large", `the body exceeds ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError(400, "invalid_request", "the body is not valid UTF-8");
+  }
+}
+
+/** Query parameters as a plain object; repeated keys are an error rather than a silent pick. */
+export function queryObject(c: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  const params = new URL(c.req.url).searchParams;
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    if (values.length > 1)
+      throw new ApiError(400, "invalid_request", `query parameter ${key} given more than once`, [
+        { path: key, message: "repeated" },
+      ]);
+    out[key] = values[0] ?? "";
+  }
+  return out;
+}

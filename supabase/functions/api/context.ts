@@ -1,0 +1,70 @@
+// What the api's routes share: its dependencies, the authenticated principal and helpers that
+// run a caller's queries under their claims.
+import type { Context, MiddlewareHandler } from "hono";
+import { authenticate, type Principal } from "../_shared/auth/authenticate.ts";
+import type { SecretBox } from "../_shared/auth/secret-box.ts";
+import type { TokenSigner } from "../_shared/auth/token-signer.ts";
+import type { Notifier } from "../_shared/db/notifier.ts";
+import { type Sql, type Tx, withClaims } from "../_shared/db/session.ts";
+import type { FileStore } from "../_shared/files/file-store.ts";
+import { ApiError } from "../_shared/http/api-error.ts";
+import type { AppEnv } from "../_shared/http/base-app.ts";
+
+export interface ApiConfig {
+  jwtTtlSeconds: number;
+  maxUploadBytes: number;
+  /** …/functions/v1, for links the api hands out. */
+  publicUrl: string;
+}
+
+export interface HardwareCatalogPort {
+  /** The canonical hardware string ("2x H100S") for what a user wrote, or null if unknown. */
+  canonical(name: string): string | null;
+  list(): unknown[];
+}
+
+export interface ApiDeps {
+  sql: Sql;
+  signer: TokenSigner;
+  secrets: SecretBox;
+  store: FileStore;
+  notifier: Notifier;
+  config: ApiConfig;
+  hardware: HardwareCatalogPort;
+  /** Asks the scaler to look at the queue now (fire and forget). */
+  kickScaler?: () => void;
+  log?: (line: string) => void;
+}
+
+export type ApiEnv = AppEnv & { Variables: { principal: Principal } };
+export type ApiContext = Context<ApiEnv>;
+
+export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const principal = await authenticate(deps.sql, deps.signer, c.req.header("authorization"));
+    if (principal.tokenRole === "worker")
+      throw new ApiError(403, "forbidden", "worker tokens can only use the worker-api");
+    if (principal.runId) await requireLiveRun(deps.sql, principal.runId);
+    c.set("principal", principal);
+    await next();
+  };
+}
+
+/** Run-scoped tokens (handed to a job process) work only while that run is in progress. */
+async function requireLiveRun(sql: Sql, runId: string): Promise<void> {
+  const [row] = await sql<{ status: string }[]>`select status from public.runs where id = ${runId}`;
+  if (row?.status !== "in_progress")
+    throw new ApiError(401, "token_expired", "this run-scoped token ended with its run");
+}
+
+/** Runs fn as the caller (role authenticated + their claims), in one transaction. */
+export function asCaller<T>(deps: ApiDeps, c: ApiContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withClaims(deps.sql, c.get("principal").claims, fn);
+}
+
+/** The caller's organization (token's, or a dashboard user's first membership). */
+export async function callerOrg(tx: Tx): Promise<string> {
+  const [row] = await tx<{ org: string | null }[]>`select internal.caller_org() as org`;
+  if (!row?.org) throw new ApiError(403, "forbidden", "this credential belongs to no organization");
+  return row.org;
+}

@@ -1,0 +1,11 @@
+// Deno entry of the `api` function: read the environment once, serve, close the pool on exit.
+
+import { apiDepsFromEnv } from "../_runtime/function-deps.ts";
+import { parseFunctionEnv } from "../_shared/config/env.ts";
+import { makeApp } from "./app.ts";
+
+const env = parseFunctionEnv(Deno.env.toObject());
+const deps = await apiDepsFromEnv(env, (line) => console.error(line));
+const app = makeApp(deps);
+addEventListener("unload", () => void deps.sql.end({ timeout: 1 }));
+Deno.serve(app.fetch);

@@ -1,0 +1,48 @@
+// Keyset pagination: the cursor is the (created_at, id) of the last row, opaque to clients.
+import { ApiError } from "../_shared/http/api-error.ts";
+
+export interface CursorKey {
+  t: string;
+  id: string;
+}
+
+export function encodeCursor(key: CursorKey): string {
+  return btoa(JSON.stringify(key)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+export function decodeCursor(cursor: string | undefined): CursorKey | null {
+  if (!cursor) return null;
+  try {
+    const json = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    const key = JSON.parse(json) as Partial<CursorKey>;
+    if (
+      typeof key.t === "string" &&
+      typeof key.id === "string" &&
+      !Number.isNaN(Date.parse(key.t)) &&
+      key.id.length <= 200
+    )
+      return { t: key.t, id: key.id };
+  } catch {
+    // fall through
+  }
+  throw new ApiError(400, "invalid_request", "cursor is not valid", [
+    { path: "cursor", message: "not a cursor this api issued" },
+  ]);
+}
+
+/** Takes limit+1 rows: the extra one only says whether a next page exists. */
+export function page<T extends { created_at: unknown; id: unknown }>(
+  rows: T[],
+  limit: number,
+  toWire: (row: T) => unknown,
+) {
+  const more = rows.length > limit;
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  const t = last?.created_at instanceof Date ? last.created_at.toISOString() : String(last?.created_at ?? "");
+  return {
+    object: "list" as const,
+    data: data.map(toWire),
+    next_cursor: more && last ? encodeCursor({ t, id: String(last.id) }) : null,
+  };
+}

@@ -1,0 +1,106 @@
+// Streams an upload into the FileStore while hashing, counting and (for datasets) validating it,
+// then files it under its content-addressed id. Identical content in the same organization is
+// stored once: the second upload returns the first one's row.
+import { hasContentRules } from "../../_shared/datasets/dataset-rules.ts";
+import { DatasetValidator } from "../../_shared/datasets/dataset-validator.ts";
+import { type Tx, toWire } from "../../_shared/db/session.ts";
+import { fileIdFromOrgHash, HashingCounter } from "../../_shared/files/file-id.ts";
+import { type FileStore, objectKey, stagingKey } from "../../_shared/files/file-store.ts";
+import { ApiError } from "../../_shared/http/api-error.ts";
+
+export const FILE_COLUMNS = "id, organization_id, filename, purpose, bytes, sha256, created_at";
+
+export function fileToWire(row: Record<string, unknown>) {
+  return { ...toWire(row), object: "file" };
+}
+
+export interface IngestResult {
+  file: Record<string, unknown>;
+  created: boolean;
+}
+
+export interface StagedFile {
+  org: string;
+  purpose: string;
+  filename: string;
+  staging: string;
+  bytes: number;
+  sha256: string;
+  id: string;
+}
+
+/** Streams the body to a staging key (no database connection is held meanwhile). */
+export async function stageStream(
+  store: FileStore,
+  input: {
+    org: string;
+    purpose: string;
+    filename: string;
+    body: ReadableStream<Uint8Array>;
+    maxBytes: number;
+  },
+): Promise<StagedFile> {
+  const counter = new HashingCounter(
+    input.maxBytes,
+    () => new ApiError(413, "payload_too_large", `the file exceeds ${input.maxBytes} bytes`),
+  );
+  const validator = hasContentRules(input.purpose) ? new DatasetValidator(input.purpose) : null;
+  const validating = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      validator?.feed(chunk);
+      controller.enqueue(chunk);
+    },
+  });
+  const staging = stagingKey(input.org, crypto.randomUUID());
+  try {
+    await store.put(staging, input.body.pipeThrough(counter.stream).pipeThrough(validating));
+  } catch (error) {
+    await store.delete(staging).catch(() => {});
+    throw error instanceof ApiError
+      ? error
+      : new ApiError(400, "invalid_request", "the upload was interrupted");
+  }
+  const verdict = validator?.finish();
+  if (verdict && !verdict.ok) {
+    await store.delete(staging);
+    throw invalidFile(input.purpose, verdict.errors);
+  }
+  const { sha256, orgSha256 } = counter.digests(input.org);
+  return {
+    org: input.org,
+    purpose: input.purpose,
+    filename: input.filename,
+    staging,
+    bytes: counter.bytes,
+    sha256,
+    id: fileIdFromOrgHash(input.purpose, orgSha256),
+  };
+}
+
+export function invalidFile(purpose: string, errors: { line: number; message: string }[]): ApiError {
+  const first = errors[0];
+  return new ApiError(
+    400,
+    "invalid_file",
+    `the file is not a valid ${purpose} dataset${first ? ` (line ${first.line}: ${first.message})` : ""}`,
+    errors.map((e) => ({ path: `line ${e.line}`, message: e.message })),
+  );
+}
+
+/** Moves staged bytes to their final key and records the row, unless the file already exists. */
+export async function fileStaged(tx: Tx, store: FileStore, f: StagedFile): Promise<IngestResult> {
+  const existing = await tx.unsafe(`select ${FILE_COLUMNS} from public.files where id = $1`, [f.id]);
+  if (existing[0]) {
+    await store.delete(f.staging);
+    return { file: existing[0], created: false };
+  }
+  await store.move(f.staging, objectKey(f.org, f.id));
+  const inserted = await tx.unsafe(
+    `insert into public.files (id, organization_id, filename, purpose, bytes, sha256) values ($1, $2, $3, $4, $5, $6)
+     on conflict (id) do nothing returning ${FILE_COLUMNS}`,
+    [f.id, f.org, f.filename, f.purpose, f.bytes, f.sha256],
+  );
+  if (inserted[0]) return { file: inserted[0], created: true };
+  const raced = await tx.unsafe(`select ${FILE_COLUMNS} from public.files where id = $1`, [f.id]);
+  return { file: raced[0]!, created: false };
+}

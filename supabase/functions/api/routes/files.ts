@@ -1,0 +1,232 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { FileId } from "../../_shared/contract/common.ts";
+import { FilePurpose } from "../../_shared/contract/enums.ts";
+import {
+  CompleteUploadRequest,
+  CreateUploadRequest,
+  FileListQuery,
+  FileUploadQuery,
+} from "../../_shared/contract/files.ts";
+import { hasContentRules } from "../../_shared/datasets/dataset-rules.ts";
+import { DatasetValidator } from "../../_shared/datasets/dataset-validator.ts";
+import { fileIdFromOrgHash } from "../../_shared/files/file-id.ts";
+import { objectKey, stagingKey } from "../../_shared/files/file-store.ts";
+import { ApiError, notFound } from "../../_shared/http/api-error.ts";
+import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
+import { type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
+import { decodeCursor, page } from "../pagination.ts";
+import { FILE_COLUMNS, fileStaged, fileToWire, invalidFile, stageStream } from "./file-ingest.ts";
+
+/** multipart bodies are parsed in memory by the runtime, so they get a smaller cap than raw streams. */
+const MULTIPART_MAX_BYTES = 100 * 1024 * 1024;
+const UPLOAD_URL_TTL = 7200;
+
+const PendingUpload = z.object({
+  org: z.string(),
+  file_id: z.string(),
+  purpose: FilePurpose,
+  filename: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  staging: z.string(),
+});
+
+export function fileRoutes(deps: ApiDeps) {
+  const app = new Hono<ApiEnv>();
+
+  app.post("/files", async (c) => {
+    const type = c.req.header("content-type") ?? "";
+    const { purpose, filename, body } = type.startsWith("multipart/form-data")
+      ? await multipartUpload(c.req.raw, queryObject(c))
+      : rawUpload(c.req.raw, queryObject(c));
+    const org = await asCaller(deps, c, async (tx) => {
+      const id = await callerOrg(tx);
+      await tx`select internal.require_member(${id})`;
+      return id;
+    });
+    const staged = await stageStream(deps.store, {
+      org,
+      purpose,
+      filename,
+      body,
+      maxBytes: deps.config.maxUploadBytes,
+    });
+    const result = await asCaller(deps, c, (tx) => fileStaged(tx, deps.store, staged));
+    return c.json(fileToWire(result.file), result.created ? 201 : 200);
+  });
+
+  app.post("/files/uploads", async (c) => {
+    const body = parseWith(CreateUploadRequest, await readJson(c), "body");
+    if (body.bytes > deps.config.maxUploadBytes)
+      throw new ApiError(413, "payload_too_large", `the file exceeds ${deps.config.maxUploadBytes} bytes`);
+    const result = await asCaller(deps, c, async (tx) => {
+      const org = await callerOrg(tx);
+      await tx`select internal.require_member(${org})`;
+      const fileId = fileIdFromOrgHash(body.purpose, body.org_sha256);
+      const [existing] = await tx`select id from public.files where id = ${fileId}`;
+      if (existing) return { file_id: fileId, upload_url: null, upload_id: null, expires_at: null };
+      const staging = stagingKey(org, crypto.randomUUID());
+      const pending = {
+        org,
+        file_id: fileId,
+        purpose: body.purpose,
+        filename: body.filename,
+        bytes: body.bytes,
+        sha256: body.sha256,
+        staging,
+      };
+      const uploadId = await deps.signer.sign({ upload: pending }, UPLOAD_URL_TTL);
+      const url = await deps.store.signedUploadUrl(staging, UPLOAD_URL_TTL);
+      return {
+        file_id: fileId,
+        upload_url: url,
+        upload_id: uploadId,
+        expires_at: new Date(Date.now() + UPLOAD_URL_TTL * 1000).toISOString(),
+      };
+    });
+    return c.json(result, 201);
+  });
+
+  app.post("/files/uploads/complete", async (c) => {
+    const { upload_id } = parseWith(CompleteUploadRequest, await readJson(c, 16_384), "body");
+    const claims = await deps.signer.verify(upload_id).catch(() => {
+      throw new ApiError(400, "invalid_request", "upload_id is not valid or has expired", [
+        { path: "upload_id", message: "invalid" },
+      ]);
+    });
+    const pending = parseWith(PendingUpload, claims.upload, "upload_id");
+    const result = await asCaller(deps, c, async (tx) => {
+      const org = await callerOrg(tx);
+      if (org !== pending.org)
+        throw new ApiError(403, "forbidden", "this upload belongs to another organization");
+      await tx`select internal.require_member(${org})`;
+      const stored = await deps.store.stat(pending.staging);
+      if (!stored) throw new ApiError(409, "conflict", "nothing was uploaded to the signed URL yet");
+      if (stored.bytes !== pending.bytes) {
+        await deps.store.delete(pending.staging);
+        throw new ApiError(
+          400,
+          "invalid_request",
+          `uploaded ${stored.bytes} bytes but declared ${pending.bytes}`,
+          [{ path: "bytes", message: "size mismatch" }],
+        );
+      }
+      if (hasContentRules(pending.purpose)) await validateStored(deps, pending.staging, pending.purpose);
+      return fileStaged(tx, deps.store, { ...pending, id: pending.file_id });
+    });
+    return c.json(fileToWire(result.file), result.created ? 201 : 200);
+  });
+
+  app.get("/files", async (c) => {
+    const q = parseWith(FileListQuery, queryObject(c), "query");
+    const cursor = decodeCursor(q.cursor);
+    const rows = await asCaller(deps, c, async (tx) => {
+      const org = await callerOrg(tx);
+      return tx.unsafe(
+        `select ${FILE_COLUMNS} from public.files where organization_id = $1 and ($2::text is null or purpose = $2)
+         and ($3::timestamptz is null or (created_at, id) < ($3::timestamptz, $4::text))
+         order by created_at desc, id desc limit $5`,
+        [org, q.purpose ?? null, cursor?.t ?? null, cursor?.id ?? "", q.limit + 1],
+      );
+    });
+    return c.json(
+      page(rows as unknown as { created_at: unknown; id: unknown }[], q.limit, (r) =>
+        fileToWire(r as Record<string, unknown>),
+      ),
+    );
+  });
+
+  app.get("/files/:id", async (c) => c.json(fileToWire(await findFile(deps, c))));
+
+  app.get("/files/:id/content", async (c) => {
+    const file = await findFile(deps, c);
+    const key = objectKey(String(file.organization_id), String(file.id));
+    if (deps.store.kind !== "local") return c.redirect(await deps.store.signedDownloadUrl(key, 600), 302);
+    const stream = await deps.store.get(key);
+    if (!stream) throw notFound("file content");
+    return new Response(stream, {
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(file.bytes),
+        "x-request-id": c.get("requestId"),
+      },
+    });
+  });
+
+  app.delete("/files/:id", async (c) => {
+    const id = parseWith(FileId, c.req.param("id"), "file id");
+    const deleted = await asCaller(
+      deps,
+      c,
+      (tx) => tx`delete from public.files where id = ${id} returning organization_id, id`,
+    );
+    const row = deleted[0];
+    if (!row) throw notFound("file");
+    await deps.store.delete(objectKey(String(row.organization_id), String(row.id)));
+    return c.json({ id, deleted: true });
+  });
+
+  return app;
+}
+
+async function findFile(deps: ApiDeps, c: Parameters<typeof asCaller>[1]) {
+  const id = parseWith(FileId, c.req.param("id"), "file id");
+  const rows = await asCaller(deps, c, (tx) =>
+    tx.unsafe(`select ${FILE_COLUMNS} from public.files where id = $1`, [id]),
+  );
+  if (!rows[0]) throw notFound("file");
+  return rows[0] as Record<string, unknown>;
+}
+
+function rawUpload(request: Request, query: Record<string, string>) {
+  const { purpose, filename } = parseWith(FileUploadQuery, query, "query");
+  if (!request.body)
+    throw new ApiError(400, "invalid_request", "the request has no body", [
+      { path: "body", message: "required" },
+    ]);
+  return { purpose, filename, body: request.body };
+}
+
+async function multipartUpload(request: Request, query: Record<string, string>) {
+  const length = Number(request.headers.get("content-length") ?? "NaN");
+  if (!(length <= MULTIPART_MAX_BYTES)) {
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `multipart uploads need a content-length of at most ${MULTIPART_MAX_BYTES} bytes; send larger files as a raw body`,
+    );
+  }
+  const form = await request.formData().catch(() => {
+    throw new ApiError(400, "invalid_request", "the multipart body could not be parsed", [
+      { path: "body", message: "malformed multipart" },
+    ]);
+  });
+  const file = form.get("file");
+  if (!(file instanceof Blob))
+    throw new ApiError(400, "invalid_request", "the multipart body needs a `file` part", [
+      { path: "file", message: "required" },
+    ]);
+  const fields = {
+    purpose: String(form.get("purpose") ?? query.purpose ?? ""),
+    filename: String(form.get("filename") ?? query.filename ?? ((file as File).name || "upload")),
+  };
+  const { purpose, filename } = parseWith(FileUploadQuery, fields, "form");
+  return { purpose, filename, body: file.stream() };
+}
+
+async function validateStored(
+  deps: ApiDeps,
+  key: string,
+  purpose: "conversations" | "preference",
+): Promise<void> {
+  const stream = await deps.store.get(key);
+  if (!stream) throw notFound("uploaded content");
+  const validator = new DatasetValidator(purpose);
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) validator.feed(chunk);
+  const verdict = validator.finish();
+  if (!verdict.ok) {
+    await deps.store.delete(key);
+    throw invalidFile(purpose, verdict.errors);
+  }
+}

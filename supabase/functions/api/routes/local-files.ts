@@ -1,0 +1,58 @@
+// Signed URLs of the local-disk FileStore: GET downloads, PUT uploads. The token in the path is a
+// short-lived JWT naming the object key and the operation, like Storage's signed URLs.
+import { Hono } from "hono";
+import { ApiError } from "../../_shared/http/api-error.ts";
+import type { ApiDeps, ApiEnv } from "../context.ts";
+
+export function localFileRoutes(deps: ApiDeps) {
+  const app = new Hono<ApiEnv>();
+
+  async function keyFor(token: string, op: "get" | "put"): Promise<string> {
+    const claims = await deps.signer.verify(token).catch(() => {
+      throw new ApiError(403, "forbidden", "this signed URL is not valid or has expired");
+    });
+    if (claims.lf_op !== op || typeof claims.lf_key !== "string")
+      throw new ApiError(403, "forbidden", "this signed URL does not allow that operation");
+    return claims.lf_key;
+  }
+
+  app.get("/local-files/:token", async (c) => {
+    const key = await keyFor(c.req.param("token"), "get");
+    const stat = await deps.store.stat(key);
+    const stream = await deps.store.get(key);
+    if (!stream || !stat) throw new ApiError(404, "not_found", "object not found");
+    return new Response(stream, {
+      headers: { "content-type": "application/octet-stream", "content-length": String(stat.bytes) },
+    });
+  });
+
+  app.put("/local-files/:token", async (c) => {
+    const key = await keyFor(c.req.param("token"), "put");
+    if (!c.req.raw.body) throw new ApiError(400, "invalid_request", "the upload has no body");
+    let bytes = 0;
+    const limit = deps.config.maxUploadBytes;
+    const capped = c.req.raw.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          bytes += chunk.byteLength;
+          if (bytes > limit)
+            controller.error(new ApiError(413, "payload_too_large", `the file exceeds ${limit} bytes`));
+          else controller.enqueue(chunk);
+        },
+      }),
+    );
+    const stored = await deps.store.put(key, capped);
+    return c.json({ key, bytes: stored.bytes });
+  });
+
+  return app;
+}
+
+/** Mints the token for a local signed URL (used by the local-disk FileStore). */
+export function localUrlSigner(
+  signer: { sign(claims: Record<string, unknown>, ttl: number): Promise<string> },
+  publicUrl: string,
+) {
+  return async (key: string, op: "get" | "put", ttlSeconds: number) =>
+    `${publicUrl}/api/local-files/${await signer.sign({ lf_key: key, lf_op: op }, ttlSeconds)}`;
+}

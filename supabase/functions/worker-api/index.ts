@@ -1,0 +1,10 @@
+// Deno entry of the `worker-api` function.
+
+import { workerApiDepsFromEnv } from "../_runtime/function-deps.ts";
+import { parseFunctionEnv } from "../_shared/config/env.ts";
+import { makeApp } from "./app.ts";
+
+const env = parseFunctionEnv(Deno.env.toObject());
+const deps = await workerApiDepsFromEnv(env, (line) => console.error(line));
+addEventListener("unload", () => void deps.sql.end({ timeout: 1 }));
+Deno.serve(makeApp(deps).fetch);

@@ -1,0 +1,11 @@
+-- Why: the worker-api checks a run's lease before streaming a large result upload, so a worker
+-- that lost its job learns it before sending gigabytes. Same fence as every write after a claim.
+create function public.assert_run_lease(p_run_id uuid) returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform internal.live_run_for_append(p_run_id);
+end;
+$$;
+revoke all on function public.assert_run_lease from public, anon;
+grant execute on function public.assert_run_lease to authenticated, service_role;
