@@ -50,6 +50,7 @@ export class PagePromise<T> implements PromiseLike<CursorPage<T>>, AsyncIterable
     this.first.catch(() => {}); // surfaced through then()/iteration, never as an unhandled rejection
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, so `await list()` gives the first page
   then<R1 = CursorPage<T>, R2 = never>(
     onfulfilled?: ((value: CursorPage<T>) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

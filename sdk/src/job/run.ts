@@ -5,7 +5,7 @@
  *   $OPENWEIGHTS_UPLOADS (default ./uploads; everything left there becomes a result file).
  */
 import { appendFileSync, cpSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import type { z } from "zod";
 import { OpenWeightsError } from "../core/errors.ts";
 
@@ -50,7 +50,7 @@ function log(event: Record<string, unknown>): void {
 function upload(path: string, as?: string): string {
   const source = resolve(path);
   const target = join(uploadsDir(), as ?? basename(source));
-  if (!target.startsWith(uploadsDir()))
+  if (!target.startsWith(uploadsDir() + sep))
     throw new OpenWeightsError(`upload target escapes the uploads directory: ${as}`);
   const isDirectory = statSync(source).isDirectory();
   mkdirSync(isDirectory ? target : dirname(target), { recursive: true });

@@ -1,0 +1,76 @@
+/** login / logout / whoami. */
+import { createInterface } from "node:readline/promises";
+import { DEFAULT_BASE_URL, OpenWeights } from "../../node/index.ts";
+import { UsageError } from "../args.ts";
+import { type Command, EXIT, noExtraPositionals, stringFlag } from "../command.ts";
+import { type Io, makeClient, printJson, printTable, readAllStdin } from "../context.ts";
+import { credentialsPath, deleteCredentials, readCredentials, writeCredentials } from "../credentials.ts";
+
+async function askToken(io: Io): Promise<string> {
+  if (!io.stdin.isTTY) return (await readAllStdin(io)).trim();
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    return (await rl.question("API token (ow_…): ")).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+export const login: Command = {
+  path: ["login"],
+  summary: "store an API token (read from --token, else stdin) after checking it works",
+  flags: {
+    token: { type: "string", description: "the ow_… token (default: read from stdin)" },
+    "api-url": {
+      type: "string",
+      placeholder: "url",
+      description: `functions base URL (default ${DEFAULT_BASE_URL})`,
+    },
+  },
+  async run(parsed, io) {
+    noExtraPositionals(parsed, 0);
+    const token = stringFlag(parsed, "token") ?? (await askToken(io));
+    if (!token) throw new UsageError("--token is required (or pipe the token on stdin)");
+    const baseURL =
+      stringFlag(parsed, "api-url") ?? process.env.OPENWEIGHTS_API_URL ?? readCredentials()?.base_url;
+    if (baseURL !== undefined && !/^https?:\/\/\S+$/.test(baseURL))
+      throw new UsageError("--api-url must be an http(s) URL");
+    const me = await new OpenWeights({ apiKey: token, baseURL }).me();
+    const path = writeCredentials({ api_key: token, ...(baseURL ? { base_url: baseURL } : {}) });
+    if (parsed.flags.json) printJson(io, { ...me, credentials_path: path });
+    else io.stdout.write(`Logged in to ${me.organization.name} as ${me.role}. Token saved to ${path}\n`);
+    return EXIT.ok;
+  },
+};
+
+export const logout: Command = {
+  path: ["logout"],
+  summary: "forget the stored token",
+  flags: {},
+  async run(parsed, io) {
+    noExtraPositionals(parsed, 0);
+    const existed = deleteCredentials();
+    io.stderr.write(existed ? `Removed ${credentialsPath()}\n` : "Not logged in.\n");
+    return EXIT.ok;
+  },
+};
+
+export const whoami: Command = {
+  path: ["whoami"],
+  summary: "show the organization and role behind the current token",
+  flags: {},
+  async run(parsed, io) {
+    noExtraPositionals(parsed, 0);
+    const client = makeClient();
+    const me = await client.me();
+    if (parsed.flags.json) printJson(io, { ...me, api_url: client.baseURL });
+    else {
+      printTable(
+        io,
+        ["ORGANIZATION", "ORG ID", "ROLE", "API"],
+        [[me.organization.name, me.organization.id, me.role, client.baseURL]],
+      );
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * `ow exec [flags] <command…>`: mounts the current directory (minus the ignore list and
+ * .owignore) and runs the user's own command as a job with `sh -c`. The command is the job's
+ * entrypoint argument, not interpolated into anything else.
+ */
+import { z } from "zod";
+import { UsageError } from "../args.ts";
+import { type Command, EXIT, intFlag, stringFlag } from "../command.ts";
+import { makeClient, printJson } from "../context.ts";
+import { startSpinner } from "../spinner.ts";
+import { streamJobLogs } from "./jobs.ts";
+
+export const DEFAULT_EXEC_IMAGE = "python:3.12-slim";
+
+export const exec: Command = {
+  path: ["exec"],
+  summary: "run a shell command as a job with the current directory mounted",
+  args: "<command…>",
+  stopAtPositional: true,
+  flags: {
+    image: { type: "string", description: `container image (default ${DEFAULT_EXEC_IMAGE})` },
+    gpu: {
+      type: "string",
+      placeholder: "type",
+      description: "GPU type, e.g. H100 (→ allowed hardware `<n>x <type>`)",
+    },
+    gpus: { type: "int", min: 1, placeholder: "n", description: "number of GPUs with --gpu (default 1)" },
+    vram: { type: "int", min: 0, placeholder: "gb", description: "GPU memory needed in GB (default 24)" },
+    hardware: { type: "string", multiple: true, description: "allowed hardware, e.g. `1x A100`" },
+    secret: {
+      type: "string",
+      multiple: true,
+      placeholder: "NAME",
+      description: "organization secret to expose",
+    },
+    timeout: { type: "int", min: 10, placeholder: "seconds", description: "job timeout" },
+    wait: { type: "boolean", description: "stream logs and exit with the job's status" },
+    force: { type: "boolean", description: "rerun even if the same job already completed" },
+  },
+  async run(parsed, io) {
+    const command = parsed.positionals.join(" ").trim();
+    if (!command) throw new UsageError("missing <command…>");
+    if (parsed.flags.gpus !== undefined && parsed.flags.gpu === undefined)
+      throw new UsageError("--gpus needs --gpu");
+    const hardware = [...((parsed.flags.hardware as string[] | undefined) ?? [])];
+    const gpu = stringFlag(parsed, "gpu");
+    if (gpu) hardware.push(`${intFlag(parsed, "gpus") ?? 1}x ${gpu}`);
+    const client = makeClient();
+    const family = client.register({
+      type: "exec",
+      params: z.object({ command: z.string() }),
+      image: stringFlag(parsed, "image") ?? DEFAULT_EXEC_IMAGE,
+      mount: { ".": process.cwd() },
+      entrypoint: (p) => ["sh", "-c", p.command],
+      requiresVramGb: intFlag(parsed, "vram"),
+      allowedHardware: hardware.length > 0 ? hardware : undefined,
+      secrets: parsed.flags.secret as string[] | undefined,
+      timeoutSeconds: intFlag(parsed, "timeout"),
+    });
+    const spinner = startSpinner(io.stderr, "uploading the current directory");
+    const job = await family
+      .create({ command }, { force: parsed.flags.force === true })
+      .finally(() => spinner.stop());
+    if (!parsed.flags.wait) {
+      if (parsed.flags.json) printJson(io, job);
+      else io.stdout.write(`${job.id}\n`);
+      return EXIT.ok;
+    }
+    io.stderr.write(`job ${job.id} (${job.status})\n`);
+    await streamJobLogs(client, job.id, io, true);
+    const final = await client.jobs.wait(job.id, { pollInterval: 1000 });
+    if (parsed.flags.json) printJson(io, final);
+    io.stderr.write(
+      `job ${final.id} ${final.status}${final.failure_message ? `: ${final.failure_message}` : ""}\n`,
+    );
+    return final.status === "completed" ? EXIT.ok : EXIT.failed;
+  },
+};

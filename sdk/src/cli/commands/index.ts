@@ -1,0 +1,48 @@
+import type { Command } from "../command.ts";
+import {
+  secretsImport,
+  secretsList,
+  secretsRemove,
+  secretsSet,
+  worker,
+  workersList,
+  workersShutdown,
+} from "./admin.ts";
+import { login, logout, whoami } from "./auth.ts";
+import { exec } from "./exec.ts";
+import { filesFetch, filesGet, filesList, filesUpload } from "./files.ts";
+import { jobsCancel, jobsGet, jobsList, jobsRestart, jobsWait, logs } from "./jobs.ts";
+import { tokenCreate, tokenList, tokenRevoke } from "./tokens.ts";
+
+/** Top-level shortcuts share their implementation with the long form. */
+const alias = (command: Command, path: string[]): Command => ({ ...command, path });
+
+export const COMMANDS: Command[] = [
+  login,
+  logout,
+  whoami,
+  tokenList,
+  tokenCreate,
+  tokenRevoke,
+  filesUpload,
+  filesList,
+  filesGet,
+  filesFetch,
+  alias(filesFetch, ["fetch"]),
+  jobsList,
+  jobsGet,
+  jobsCancel,
+  jobsRestart,
+  jobsWait,
+  alias(jobsList, ["ls"]),
+  alias(jobsCancel, ["cancel"]),
+  logs,
+  exec,
+  secretsSet,
+  secretsList,
+  secretsRemove,
+  secretsImport,
+  workersList,
+  workersShutdown,
+  worker,
+];

@@ -1,0 +1,187 @@
+/** jobs ls | get | cancel | restart | wait, and logs. */
+import { JobStatus } from "@contract";
+import { isTerminalStatus, type Job, type OpenWeights } from "../../node/index.ts";
+import { UsageError } from "../args.ts";
+import { type Command, EXIT, intFlag, noExtraPositionals, positional, stringFlag } from "../command.ts";
+import { collect, type Io, makeClient, printJson, printTable, readAllStdin } from "../context.ts";
+import { startSpinner } from "../spinner.ts";
+
+export const jobsList: Command = {
+  path: ["jobs", "ls"],
+  summary: "list jobs, newest first",
+  flags: {
+    status: { type: "string", choices: JobStatus.options, description: "only this status" },
+    type: { type: "string", description: "only this job type" },
+    limit: { type: "int", min: 1, description: "at most this many (default 50)" },
+    quiet: { type: "boolean", short: "q", description: "print only ids (for piping into `ow cancel -`)" },
+  },
+  async run(parsed, io) {
+    noExtraPositionals(parsed, 0);
+    const limit = intFlag(parsed, "limit") ?? 50;
+    const query = {
+      status: stringFlag(parsed, "status"),
+      type: stringFlag(parsed, "type"),
+      limit: Math.min(limit, 1000),
+    };
+    const jobs = await collect(makeClient().jobs.list(query), limit);
+    if (parsed.flags.json) printJson(io, jobs);
+    else if (parsed.flags.quiet) io.stdout.write(jobs.map((j) => `${j.id}\n`).join(""));
+    else
+      printTable(
+        io,
+        ["ID", "STATUS", "TYPE", "UPDATED"],
+        jobs.map((j) => [j.id, j.status, j.type, j.updated_at]),
+      );
+    return EXIT.ok;
+  },
+};
+
+export const jobsGet: Command = {
+  path: ["jobs", "get"],
+  summary: "show a job",
+  args: "<job-id>",
+  flags: {},
+  async run(parsed, io) {
+    const id = positional(parsed, 0, "job-id");
+    noExtraPositionals(parsed, 1);
+    const job = await makeClient().jobs.retrieve(id);
+    if (parsed.flags.json) printJson(io, job);
+    else printJob(io, job);
+    return EXIT.ok;
+  },
+};
+
+function printJob(io: Io, job: Job): void {
+  const rows: [string, unknown][] = [
+    ["id", job.id],
+    ["status", job.status],
+    ["type", job.type],
+    ["image", job.image],
+    ["entrypoint", JSON.stringify(job.entrypoint)],
+    ["attempts", `${job.attempts}/${job.max_attempts}`],
+    ["failure", job.failure_kind ? `${job.failure_kind}: ${job.failure_message ?? ""}` : "-"],
+    ["outputs", job.outputs ? JSON.stringify(job.outputs) : "-"],
+    ["updated", job.updated_at],
+  ];
+  io.stdout.write(rows.map(([k, v]) => `${k.padEnd(11)} ${String(v)}\n`).join(""));
+}
+
+/** Ids from the arguments, or from stdin (one per line) given `-` or no ids with stdin piped. */
+async function jobIds(parsed: { positionals: string[] }, io: Io): Promise<string[]> {
+  const fromStdin = parsed.positionals.includes("-") || (parsed.positionals.length === 0 && !io.stdin.isTTY);
+  const ids = parsed.positionals.filter((p) => p !== "-");
+  if (fromStdin) ids.push(...(await readAllStdin(io)).split(/\s+/).filter(Boolean));
+  if (ids.length === 0) throw new UsageError("missing <job-id> (or `-` to read ids from stdin)");
+  return ids;
+}
+
+export const jobsCancel: Command = {
+  path: ["jobs", "cancel"],
+  summary: "cancel pending or running jobs (ids as arguments, or `-` for stdin)",
+  args: "<job-id…|->",
+  flags: {},
+  async run(parsed, io) {
+    const client = makeClient();
+    const results: { id: string; status: string; error?: string }[] = [];
+    for (const id of await jobIds(parsed, io)) {
+      try {
+        results.push({ id, status: (await client.jobs.cancel(id)).status });
+      } catch (error) {
+        const e = error as { code?: string; message: string };
+        results.push({ id, status: e.code === "job_not_cancelable" ? "skipped" : "error", error: e.message });
+      }
+    }
+    if (parsed.flags.json) printJson(io, results);
+    else for (const r of results) io.stdout.write(`${r.id}\t${r.status}${r.error ? `\t${r.error}` : ""}\n`);
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    io.stderr.write(`canceled ${count("canceled")}, skipped ${count("skipped")}, errors ${count("error")}\n`);
+    return count("error") > 0 ? EXIT.failed : EXIT.ok;
+  },
+};
+
+export const jobsRestart: Command = {
+  path: ["jobs", "restart"],
+  summary: "send a failed or canceled job back to pending",
+  args: "<job-id>",
+  flags: {},
+  async run(parsed, io) {
+    const id = positional(parsed, 0, "job-id");
+    noExtraPositionals(parsed, 1);
+    const job = await makeClient().jobs.restart(id);
+    if (parsed.flags.json) printJson(io, job);
+    else io.stdout.write(`${job.id}\t${job.status}\n`);
+    return EXIT.ok;
+  },
+};
+
+export const jobsWait: Command = {
+  path: ["jobs", "wait"],
+  summary: "wait for a job to finish; exit 0 if it completed, 1 otherwise",
+  args: "<job-id>",
+  flags: {
+    timeout: { type: "int", min: 1, placeholder: "seconds", description: "give up after this long" },
+    interval: { type: "int", min: 1, placeholder: "seconds", description: "first poll interval (default 2)" },
+  },
+  async run(parsed, io) {
+    const id = positional(parsed, 0, "job-id");
+    noExtraPositionals(parsed, 1);
+    const spinner = startSpinner(io.stderr, `waiting for ${id}`);
+    const timeout = intFlag(parsed, "timeout");
+    const job = await makeClient()
+      .jobs.wait(id, {
+        pollInterval: (intFlag(parsed, "interval") ?? 2) * 1000,
+        timeout: timeout === undefined ? undefined : timeout * 1000,
+        onProgress: ({ job, elapsedMs }) =>
+          spinner.update(`${id}: ${job.status} (${Math.round(elapsedMs / 1000)}s)`),
+      })
+      .finally(() => spinner.stop());
+    if (parsed.flags.json) printJson(io, job);
+    else io.stdout.write(`${job.id}\t${job.status}\n`);
+    return job.status === "completed" ? EXIT.ok : EXIT.failed;
+  },
+};
+
+/** Prints a job's log lines; with follow, keeps going across retries until the job is terminal. */
+export async function streamJobLogs(
+  client: OpenWeights,
+  jobId: string,
+  io: Io,
+  follow: boolean,
+  runId?: string,
+) {
+  if (!follow) {
+    let after = -1;
+    for (;;) {
+      const page = await client.logs.read(jobId, { run_id: runId, after_seq: after, limit: 1000 });
+      for (const chunk of page.chunks) {
+        chunk.lines.forEach((line, i) =>
+          (chunk.streams[i] === "e" ? io.stderr : io.stdout).write(`${line}\n`),
+        );
+      }
+      if (page.chunks.length === 0 || page.next_after_seq <= after) return;
+      after = page.next_after_seq;
+    }
+  }
+  for (;;) {
+    for await (const line of client.logs.follow(jobId, { run_id: runId })) {
+      (line.stream === "stderr" ? io.stderr : io.stdout).write(`${line.text}\n`);
+    }
+    if (runId || isTerminalStatus((await client.jobs.retrieve(jobId)).status)) return;
+  }
+}
+
+export const logs: Command = {
+  path: ["logs"],
+  summary: "print a job's logs (latest run); -f follows until the job finishes",
+  args: "<job-id>",
+  flags: {
+    follow: { type: "boolean", short: "f", description: "keep printing new lines" },
+    "run-id": { type: "string", placeholder: "uuid", description: "a specific run (default: the latest)" },
+  },
+  async run(parsed, io) {
+    const id = positional(parsed, 0, "job-id");
+    noExtraPositionals(parsed, 1);
+    await streamJobLogs(makeClient(), id, io, parsed.flags.follow === true, stringFlag(parsed, "run-id"));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,62 @@
+/** What every command gets: the parsed flags, a client built from env or stored credentials, output helpers. */
+import { OpenWeights } from "../node/index.ts";
+import { readCredentials } from "./credentials.ts";
+
+export class AuthMissingError extends Error {
+  override name = "AuthMissingError";
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export function makeClient(): OpenWeights {
+  const stored = readCredentials();
+  const apiKey = process.env.OPENWEIGHTS_API_KEY || stored?.api_key;
+  if (!apiKey) throw new AuthMissingError("not logged in: run `ow login` or set OPENWEIGHTS_API_KEY");
+  return new OpenWeights({ apiKey, baseURL: process.env.OPENWEIGHTS_API_URL || stored?.base_url });
+}
+
+export function printJson(io: Io, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Left-aligned columns; the last column is not padded. */
+export function printTable(io: Io, headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  io.stdout.write(`${[line(headers), ...rows.map(line)].join("\n")}\n`);
+}
+
+export async function readAllStdin(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function collect<T>(items: AsyncIterable<T>, limit: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) {
+    if (out.length >= limit) break;
+    out.push(item);
+  }
+  return out;
+}
+
+export function formatBytes(n: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * `ow` — exit codes: 0 ok, 1 job failed or API error, 2 usage error, 3 authentication error,
+ * 130 interrupted. Errors print the server's code, message and request id.
+ */
+import { APIError, AuthenticationError, PermissionDeniedError, VERSION } from "../node/index.ts";
+import { flagsHelp, parseArgs, UsageError } from "./args.ts";
+import { type Command, EXIT } from "./command.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { AuthMissingError, type Io } from "./context.ts";
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  const matches = COMMANDS.filter((c) => c.path.every((word, i) => argv[i] === word));
+  const best = matches.sort((a, b) => b.path.length - a.path.length)[0];
+  return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
+}
+
+function overview(): string {
+  const lines = COMMANDS.map(
+    (c) => `  ow ${[...c.path, c.args ?? ""].join(" ").trim().padEnd(34)} ${c.summary}`,
+  );
+  return `ow ${VERSION} — the OpenWeights CLI\n\nUsage:\n${lines.join("\n")}\n\nEvery command takes --help; listings take --json.\n`;
+}
+
+function commandHelp(command: Command): string {
+  const usage = `ow ${[...command.path, "[flags]", command.args ?? ""].join(" ").trim()}`;
+  return `${command.summary}\n\nUsage: ${usage}\n\nFlags:\n${flagsHelp(command.flags)}\n`;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof APIError) {
+    const parts = [`error: ${error.code ?? error.name}: ${error.message}`];
+    if (error.requestID) parts.push(`(request id: ${error.requestID})`);
+    for (const d of error.details ?? []) parts.push(`\n  ${d.path}: ${d.message}`);
+    return parts.join(" ");
+  }
+  return `error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    io.stdout.write(overview());
+    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  if (argv[0] === "--version" || argv[0] === "-v") {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.stderr.write(
+      `usage error: unknown command "${argv.slice(0, 2).join(" ")}"\nRun \`ow --help\` for the list.\n`,
+    );
+    return EXIT.usage;
+  }
+  const { command, rest } = found;
+  try {
+    const parsed = command.passthrough
+      ? { flags: {}, positionals: rest }
+      : parseArgs(rest, command.flags, command.stopAtPositional);
+    if (parsed.flags.help) {
+      io.stdout.write(commandHelp(command));
+      return EXIT.ok;
+    }
+    return await command.run(parsed, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(
+        `usage error: ${error.message}\nRun \`ow ${command.path.join(" ")} --help\` for usage.\n`,
+      );
+      return EXIT.usage;
+    }
+    io.stderr.write(`${describeError(error)}\n`);
+    if (
+      error instanceof AuthMissingError ||
+      error instanceof AuthenticationError ||
+      error instanceof PermissionDeniedError
+    ) {
+      return EXIT.auth;
+    }
+    return EXIT.failed;
+  }
+}
+
+export { describeError };
