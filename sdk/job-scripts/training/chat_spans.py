@@ -99,14 +99,22 @@ def _spans_by_search(blocks_messages: List[dict], full_text: str) -> List[List[T
     for i, m in enumerate(blocks_messages):
         content = "".join(b["text"] for b in m["blocks"])
         start = full_text.find(content, cursor) if content else cursor
+        low, high = start, start + len(content)
         if start < 0:
-            raise SpanError(f"message {i} ({m['role']}) does not appear in the rendered chat template; the template rewrites its content")
+            # templates commonly strip the content; then blocks are clipped to the stripped text
+            stripped = content.strip()
+            found = full_text.find(stripped, cursor) if stripped else -1
+            if found < 0:
+                raise SpanError(f"message {i} ({m['role']}) does not appear in the rendered chat template; the template rewrites its content")
+            start = found - (len(content) - len(content.lstrip()))
+            low, high = found, found + len(stripped)
         message_spans, pos = [], start
         for b in m["blocks"]:
-            message_spans.append((pos, pos + len(b["text"])))
-            pos += len(b["text"])
+            end = pos + len(b["text"])
+            message_spans.append((min(max(pos, low), high), min(max(end, low), high)))
+            pos = end
         spans.append(message_spans)
-        cursor = pos
+        cursor = high
     return spans
 
 

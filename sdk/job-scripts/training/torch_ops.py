@@ -81,7 +81,8 @@ def generate_completions(model, tokenizer, rows: List[dict], batch_size: int, te
                 enc = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model_device(model))
                 kwargs = {"max_new_tokens": max_tokens, "pad_token_id": tokenizer.pad_token_id, "use_cache": use_cache}
                 kwargs.update({"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False})
-                generated = model.generate(**enc, **kwargs)
+                # only ids and mask: fast tokenizers may add token_type_ids, which causal LMs reject
+                generated = model.generate(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], **kwargs)
                 new_tokens = generated[:, enc["input_ids"].shape[1]:]
                 completions.extend(tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
     finally:
