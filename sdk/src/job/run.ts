@@ -7,7 +7,7 @@
 import { appendFileSync, cpSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import type { z } from "zod";
-import { OpenWeightsError } from "../core/errors.ts";
+import { OpenWeightsError } from "../index.ts";
 
 export const PARAMS_FILE = "params.json";
 

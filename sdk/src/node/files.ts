@@ -5,9 +5,9 @@ import { basename, join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { OpenWeightsError } from "../core/errors.ts";
 import type { MountFile, Platform } from "../core/platform.ts";
 import type { UploadSource } from "../core/uploadable.ts";
+import { OpenWeightsError } from "../index.ts";
 import { DEFAULT_IGNORES, IGNORE_FILE, IgnoreList } from "./ignore.ts";
 
 /** 1 MiB reads: measured fastest for hashing+upload without raising RSS (see BENCHMARKS.md). */

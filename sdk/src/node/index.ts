@@ -2,7 +2,7 @@
  * `openweights/node` — everything from `openweights`, with an OpenWeights whose files and mounts
  * accept local paths and directories (walked with the ignore list and `.owignore`).
  */
-import { type ClientOptions, OpenWeights as PortableOpenWeights } from "../client.ts";
+import { type ClientOptions, OpenWeights as PortableOpenWeights } from "../index.ts";
 import { run } from "../job/run.ts";
 import { nodePlatform, writeResponseToFile } from "./files.ts";
 

@@ -154,9 +154,9 @@ export async function streamJobLogs(
     for (;;) {
       const page = await client.logs.read(jobId, { run_id: runId, after_seq: after, limit: 1000 });
       for (const chunk of page.chunks) {
-        chunk.lines.forEach((line, i) =>
-          (chunk.streams[i] === "e" ? io.stderr : io.stdout).write(`${line}\n`),
-        );
+        for (const [i, line] of chunk.lines.entries()) {
+          (chunk.streams[i] === "e" ? io.stderr : io.stdout).write(`${line}\n`);
+        }
       }
       if (page.chunks.length === 0 || page.next_after_seq <= after) return;
       after = page.next_after_seq;
