@@ -39,7 +39,20 @@ export const DEFAULT_JOB_ENV_ALLOW = [
 ];
 
 // Never passed through, even when a pattern (or an operator's extra allow entry) would match.
-const NEVER_PASSED = [/TOKEN/, /SECRET/, /PASSWORD/, /API_KEY/, /^OPENWEIGHTS_/, /^RUNPOD_/, /^OW_/, /^AWS_/];
+const NEVER_PASSED = [
+  /TOKEN/,
+  /SECRET/,
+  /PASSWORD/,
+  /(^|_)KEY$/,
+  /PRIVATE_KEY/,
+  /DATABASE_URL/,
+  /SERVICE_ROLE/,
+  /^PG(PASSWORD|USER|HOST)$/,
+  /^OPENWEIGHTS_/,
+  /^RUNPOD_/,
+  /^OW_/,
+  /^AWS_/,
+];
 
 export function isAllowedName(name: string, allow: readonly string[]): boolean {
   if (NEVER_PASSED.some((p) => p.test(name))) return false;
