@@ -18,12 +18,17 @@ const log = (line: string) => console.error(line);
 
 const apiDeps = await apiDepsFromEnv(env, log);
 const workerDeps = await workerApiDepsFromEnv(env, log);
+const extra = await extraFunctions(env, raw, log);
 const handlers: Record<string, (request: Request) => Response | Promise<Response>> = {
   api: makeApi(apiDeps).fetch,
   "worker-api": makeWorkerApi(workerDeps).fetch,
-  ...(await extraFunctions(env, raw, log)),
+  ...extra.handlers,
 };
-const closers = [() => apiDeps.sql.end({ timeout: 2 }), () => workerDeps.sql.end({ timeout: 2 })];
+const closers = [
+  () => apiDeps.sql.end({ timeout: 2 }),
+  () => workerDeps.sql.end({ timeout: 2 }),
+  ...extra.closers,
+];
 
 const PREFIX = "/functions/v1/";
 

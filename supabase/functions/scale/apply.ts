@@ -1,0 +1,301 @@
+// Applies planned actions through the provider and records each one in scaling_actions. Creating
+// a worker: insert its row (status starting), mint its own worker token, create the pod with only
+// that token and the api URL in its env, then remember the pod id. A provider refusal moves the
+// GPU up the cooldown ladder (or pauses the organization on a spending limit) and the next
+// fallback is tried; if none works the row is ended and its token revoked.
+import { asService, type Sql, type Tx } from "../_shared/db/session.ts";
+import { isProviderError, type Provider } from "../_shared/providers/provider.ts";
+import {
+  type CreateWorkerAction,
+  classifyProvisioningFailure,
+  type HardwareChoice,
+  nextCooldown,
+  type ScalingAction,
+  type ScalingSnapshot,
+} from "../_shared/scaling/index.ts";
+import type { TickDeps } from "./tick.ts";
+
+export interface AppliedAction {
+  kind: ScalingAction["kind"];
+  organizationId: string | null;
+  workerId: string | null;
+  podId: string | null;
+  outcome: "applied" | "failed" | "skipped";
+  error?: string;
+  detail: Record<string, unknown>;
+}
+
+export async function applyActions(
+  deps: TickDeps,
+  snapshot: ScalingSnapshot,
+  actions: ScalingAction[],
+  tickId: string,
+  now: number,
+): Promise<AppliedAction[]> {
+  const results: AppliedAction[] = [];
+  const blockedOrgs = new Set<string>();
+  for (const action of actions) {
+    let result: AppliedAction;
+    try {
+      result = await applyOne(deps, snapshot, action, now, blockedOrgs);
+    } catch (error) {
+      result = {
+        kind: action.kind,
+        organizationId: orgOf(action),
+        workerId: workerOf(action),
+        podId: null,
+        outcome: "failed",
+        error: String(error instanceof Error ? error.message : error),
+        detail: {},
+      };
+    }
+    results.push(result);
+  }
+  await audit(deps.sql, tickId, results);
+  return results;
+}
+
+async function applyOne(
+  deps: TickDeps,
+  snapshot: ScalingSnapshot,
+  action: ScalingAction,
+  now: number,
+  blockedOrgs: Set<string>,
+): Promise<AppliedAction> {
+  const base = {
+    kind: action.kind,
+    organizationId: orgOf(action),
+    workerId: workerOf(action),
+    podId: null as string | null,
+    detail: {} as Record<string, unknown>,
+  };
+  switch (action.kind) {
+    case "create_worker":
+      if (blockedOrgs.has(action.organizationId))
+        return { ...base, outcome: "skipped", error: "provisioning stopped for this organization this tick" };
+      return createWorker(deps, action, now, blockedOrgs);
+    case "shutdown_worker": {
+      const worker = snapshot.workers.find((w) => w.id === action.workerId);
+      if (action.terminateNow && worker?.podId) {
+        await terminate(deps, action.organizationId, worker.podId);
+        await endWorker(deps.sql, action.workerId, "terminated", `scaler: ${action.reason}`);
+      } else {
+        await asService(
+          deps.sql,
+          (
+            tx,
+          ) => tx`update public.workers set shutdown_requested = true, shutdown_reason = ${`scaler: ${action.reason}`},
+          shutdown_requested_at = coalesce(shutdown_requested_at, now()), status = 'shutdown'
+          where id = ${action.workerId} and status in ('starting', 'active')
+            and not exists (select from public.runs r where r.worker_id = ${action.workerId} and r.status = 'in_progress')`,
+        );
+      }
+      return {
+        ...base,
+        podId: worker?.podId ?? null,
+        outcome: "applied",
+        detail: { reason: action.reason, terminateNow: action.terminateNow },
+      };
+    }
+    case "mark_lost":
+      if (action.podId) await terminate(deps, action.organizationId, action.podId);
+      await endWorker(deps.sql, action.workerId, "lost", `scaler: ${action.reason}`);
+      if (action.cooldownGpu)
+        await recordFailure(
+          deps,
+          action.organizationId,
+          action.cooldownGpu,
+          "startup_timeout",
+          "the worker never came up",
+          now,
+        );
+      return { ...base, podId: action.podId, outcome: "applied", detail: { reason: action.reason } };
+    case "terminate_pod": {
+      const org = snapshot.workers.find((w) => w.id === action.workerId)?.organizationId ?? "";
+      await terminate(deps, org, action.podId);
+      return { ...base, podId: action.podId, outcome: "applied", detail: { reason: action.reason } };
+    }
+    case "deferred":
+    case "unschedulable":
+      return {
+        ...base,
+        outcome: "applied",
+        detail: { reason: action.reason, image: action.image, jobIds: action.jobIds.slice(0, 50) },
+      };
+  }
+}
+
+async function createWorker(
+  deps: TickDeps,
+  action: CreateWorkerAction,
+  now: number,
+  blockedOrgs: Set<string>,
+): Promise<AppliedAction> {
+  const provider = await deps.fleet.forOrganization(action.organizationId);
+  const workerId = `w-${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const base = {
+    kind: action.kind,
+    organizationId: action.organizationId,
+    workerId,
+    podId: null as string | null,
+  };
+  if (!provider)
+    return {
+      ...base,
+      outcome: "skipped",
+      error: "no RUNPOD_API_KEY secret for this organization",
+      detail: {},
+    };
+  const token = await asService(deps.sql, async (tx) => {
+    await insertWorker(tx, workerId, action, action.hardware);
+    return String(
+      (await tx`select token from internal.mint_worker_token(${action.organizationId}, ${workerId})`)[0]
+        ?.token,
+    );
+  });
+  const errors: string[] = [];
+  for (const choice of [action.hardware, ...action.fallbacks]) {
+    try {
+      const pod = await provider.create({
+        workerId,
+        deploymentId: deps.deploymentId,
+        name: workerId,
+        image: action.image,
+        gpuTypeId: choice.gpu === "CPU" ? null : choice.runpodGpuTypeId,
+        gpuCount: choice.gpu === "CPU" ? 0 : choice.count,
+        env: {
+          OPENWEIGHTS_API_URL: deps.workerApiUrl,
+          OPENWEIGHTS_WORKER_TOKEN: token,
+          OW_WORKER_ID: workerId,
+          OW_WORKER_IMAGE: action.image,
+        },
+      });
+      await asService(deps.sql, async (tx) => {
+        await tx`update public.workers set pod_id = ${pod.podId}, hardware_type = ${choice.hardwareType}, gpu_type = ${choice.runpodGpuTypeId},
+          gpu_count = ${choice.count}, cost_per_hour = ${choice.costPerHour} where id = ${workerId}`;
+        await tx`delete from public.hardware_cooldowns where organization_id = ${action.organizationId} and gpu = ${choice.gpu}`;
+      });
+      return {
+        ...base,
+        podId: pod.podId,
+        outcome: "applied",
+        detail: {
+          hardware: choice.hardwareType,
+          jobIds: action.jobIds.slice(0, 50),
+          reason: action.reason,
+          tried: errors,
+        },
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      errors.push(`${choice.hardwareType}: ${message}`);
+      const kind = classifyProvisioningFailure({
+        status: isProviderError(error) ? (error.status ?? undefined) : undefined,
+        message: isProviderError(error) && error.kind === "no_capacity" ? `no capacity: ${message}` : message,
+      });
+      await recordFailure(deps, action.organizationId, choice.gpu, kind, message, now);
+      if (kind === "spending_limit" || kind === "rate_limited") {
+        blockedOrgs.add(action.organizationId);
+        break;
+      }
+    }
+  }
+  await endWorker(deps.sql, workerId, "terminated", `could not start: ${errors.join("; ")}`.slice(0, 2000));
+  return {
+    ...base,
+    outcome: "failed",
+    error: errors.join("; "),
+    detail: { jobIds: action.jobIds.slice(0, 50) },
+  };
+}
+
+async function insertWorker(
+  tx: Tx,
+  id: string,
+  action: CreateWorkerAction,
+  choice: HardwareChoice,
+): Promise<void> {
+  await tx`insert into public.workers (id, organization_id, status, provider, image, hardware_type, gpu_type, gpu_count, vram_gb, cost_per_hour)
+    values (${id}, ${action.organizationId}, 'starting', ${action.provider}, ${action.image}, ${choice.hardwareType}, ${choice.runpodGpuTypeId},
+      ${choice.count}, ${choice.vramGb}, ${choice.costPerHour})`;
+}
+
+/** Ends a worker row and revokes its tokens; its in-progress runs are left to the lease reaper. */
+async function endWorker(
+  sql: Sql,
+  workerId: string,
+  status: "terminated" | "lost",
+  reason: string,
+): Promise<void> {
+  await asService(sql, async (tx) => {
+    await tx`update public.workers set status = ${status}, terminated_at = coalesce(terminated_at, now()), shutdown_reason = coalesce(shutdown_reason, ${reason})
+      where id = ${workerId} and status not in ('terminated', 'lost')`;
+    await tx`update public.api_tokens set revoked_at = now() where worker_id = ${workerId} and revoked_at is null`;
+  });
+}
+
+async function terminate(deps: TickDeps, organizationId: string, podId: string): Promise<void> {
+  const provider: Provider | null = await deps.fleet.forOrganization(organizationId);
+  if (!provider) throw new Error("no provider credentials to terminate the pod");
+  await provider.terminate(podId);
+}
+
+async function recordFailure(
+  deps: TickDeps,
+  org: string,
+  gpu: string,
+  kind: ReturnType<typeof classifyProvisioningFailure>,
+  message: string,
+  now: number,
+): Promise<void> {
+  await asService(deps.sql, async (tx) => {
+    const [row] =
+      await tx`select level, failures, internal.epoch_ms(until) as until from public.hardware_cooldowns where organization_id = ${org} and gpu = ${gpu}`;
+    const previous = row
+      ? {
+          level: Number(row.level),
+          failures: Number(row.failures),
+          until: row.until === null ? null : Number(row.until),
+        }
+      : null;
+    const decision = nextCooldown(previous, kind, now, deps.config);
+    if (decision.scope === "organization") {
+      await tx`update public.organization_limits set provisioning_paused_until = to_timestamp(${decision.pausedUntil / 1000}) where organization_id = ${org}`;
+    } else if (decision.scope === "hardware") {
+      const until = decision.until === null ? null : new Date(decision.until);
+      await tx`insert into public.hardware_cooldowns (organization_id, gpu, level, failures, until, last_error)
+        values (${org}, ${gpu}, ${Math.max(1, decision.level)}, ${decision.failures}, ${until}, ${message.slice(0, 1000)})
+        on conflict (organization_id, gpu) do update set level = excluded.level, failures = excluded.failures, until = excluded.until,
+          last_error = excluded.last_error, updated_at = now()`;
+    }
+  });
+}
+
+async function audit(sql: Sql, tickId: string, results: AppliedAction[]): Promise<void> {
+  if (results.length === 0) return;
+  const rows = results.map((r) => ({
+    organization_id: r.organizationId,
+    kind: r.kind,
+    worker_id: r.workerId,
+    pod_id: r.podId,
+    detail: r.detail,
+    outcome: r.outcome,
+    error: r.error?.slice(0, 2000) ?? null,
+  }));
+  await asService(
+    sql,
+    (
+      tx,
+    ) => tx`insert into public.scaling_actions (organization_id, tick_id, kind, worker_id, pod_id, detail, outcome, error)
+    select x.organization_id, ${tickId}::uuid, x.kind, x.worker_id, x.pod_id, coalesce(x.detail, '{}'), x.outcome, x.error
+    from jsonb_to_recordset(${tx.json(rows as never)}) as x(organization_id uuid, kind text, worker_id text, pod_id text, detail jsonb, outcome text, error text)`,
+  );
+}
+
+function orgOf(action: ScalingAction): string | null {
+  return "organizationId" in action ? action.organizationId : null;
+}
+
+function workerOf(action: ScalingAction): string | null {
+  return "workerId" in action ? action.workerId : null;
+}

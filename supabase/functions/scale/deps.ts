@@ -1,0 +1,28 @@
+import { createSecretBox } from "../_shared/auth/secret-box.ts";
+import type { FunctionEnv } from "../_shared/config/env.ts";
+import { connectDatabase } from "../_shared/db/connect.ts";
+import { ScalingConfig } from "../_shared/scaling/index.ts";
+import type { ScaleDeps } from "./app.ts";
+import type { ScaleEnv } from "./env.ts";
+import { createFleet } from "./fleet.ts";
+
+export async function scaleDepsFromEnv(
+  env: FunctionEnv,
+  scale: ScaleEnv,
+  log: (line: string) => void,
+): Promise<ScaleDeps> {
+  const sql = connectDatabase(env.SUPABASE_DB_URL, 4);
+  const secrets = await createSecretBox(env.OW_SECRETS_KEY);
+  const overrides = scale.OW_SCALING_CONFIG
+    ? (JSON.parse(scale.OW_SCALING_CONFIG) as Record<string, unknown>)
+    : {};
+  return {
+    sql,
+    fleet: createFleet(scale, sql, secrets),
+    config: ScalingConfig.parse({ ...overrides, provider: scale.OW_PROVIDER }),
+    deploymentId: scale.OW_DEPLOYMENT_ID,
+    workerApiUrl: scale.OW_WORKER_API_URL ?? env.OW_PUBLIC_URL,
+    secret: scale.OW_SCALE_SECRET,
+    log,
+  };
+}

@@ -1,0 +1,105 @@
+// One scaler tick: (a) reap expired leases, (b) snapshot the queue and fleet, (c) plan with the
+// pure policy, (d) apply through the provider, (e) audit every action. An advisory lock keeps two
+// overlapping ticks (cron + a kick) from acting twice; the loser returns at once.
+
+import { asService, type Sql } from "../_shared/db/session.ts";
+import type { HardwareCatalog } from "../_shared/hardware/index.ts";
+import type { ProviderPod as PortPod, ProviderName } from "../_shared/providers/provider.ts";
+import type { ProviderPod, ScalingAction, ScalingConfig, ScalingSnapshot } from "../_shared/scaling/index.ts";
+import { planScaling } from "../_shared/scaling/plan.ts";
+import { type AppliedAction, applyActions } from "./apply.ts";
+import type { Fleet } from "./fleet.ts";
+
+/** pg advisory lock key: "ow-scale" as an int8. */
+const TICK_LOCK_KEY = 0x6f772d7363616c65n;
+
+export interface TickDeps {
+  sql: Sql;
+  fleet: Fleet;
+  config: ScalingConfig;
+  deploymentId: string;
+  workerApiUrl: string;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface TickResult {
+  skipped: boolean;
+  tickId: string;
+  reaped: number;
+  actions: AppliedAction[];
+}
+
+export async function runTick(deps: TickDeps): Promise<TickResult> {
+  const tickId = crypto.randomUUID();
+  const lock = await deps.sql.reserve();
+  try {
+    const [got] = await lock`select pg_try_advisory_lock(${TICK_LOCK_KEY.toString()}::int8) as ok`;
+    if (!got?.ok) return { skipped: true, tickId, reaped: 0, actions: [] };
+    try {
+      return await tickLocked(deps, tickId);
+    } finally {
+      await lock`select pg_advisory_unlock(${TICK_LOCK_KEY.toString()}::int8)`;
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+async function tickLocked(deps: TickDeps, tickId: string): Promise<TickResult> {
+  const now = deps.now?.() ?? Date.now();
+  const reaped = await asService(deps.sql, async (tx) =>
+    Number((await tx`select public.reap_expired_leases() as n`)[0]?.n ?? 0),
+  );
+  const base = await asService(
+    deps.sql,
+    async (tx) =>
+      (await tx`select internal.scaling_snapshot() as s`)[0]?.s as Omit<
+        ScalingSnapshot,
+        "providerPods" | "listedProviders"
+      >,
+  );
+  const { pods, listed } = await listPods(deps, base);
+  const snapshot: ScalingSnapshot = { ...base, providerPods: pods, listedProviders: listed };
+  const catalog: HardwareCatalog = await deps.fleet.catalog();
+  const actions: ScalingAction[] = planScaling(
+    snapshot,
+    catalog,
+    { ...deps.config, provider: deps.fleet.provider },
+    now,
+  );
+  const applied = await applyActions(deps, snapshot, actions, tickId, now);
+  return { skipped: false, tickId, reaped, actions: applied };
+}
+
+/** Lists this deployment's pods for every organization that has workers; a failed list is left out. */
+async function listPods(deps: TickDeps, base: Omit<ScalingSnapshot, "providerPods" | "listedProviders">) {
+  const orgs = [...new Set(base.workers.map((w) => w.organizationId))];
+  const byPod = new Map<string, ProviderPod>();
+  let complete = true;
+  const seen = new Set<object>();
+  for (const org of orgs.length > 0 ? orgs : [null]) {
+    try {
+      const provider = org ? await deps.fleet.forOrganization(org) : await deps.fleet.forOrganization("");
+      if (!provider || seen.has(provider)) continue;
+      seen.add(provider);
+      for (const pod of await provider.list()) byPod.set(pod.podId, toPolicyPod(pod));
+    } catch (error) {
+      complete = false;
+      deps.log?.(`scale: listing pods failed: ${String(error)}`);
+    }
+  }
+  const listed: ProviderName[] = complete ? [deps.fleet.provider] : [];
+  return { pods: [...byPod.values()], listed };
+}
+
+function toPolicyPod(pod: PortPod): ProviderPod {
+  const status = pod.status === "provisioning" ? "starting" : pod.status === "error" ? "exited" : pod.status;
+  return {
+    podId: pod.podId,
+    provider: pod.provider,
+    workerId: pod.workerId,
+    status,
+    createdAt: pod.createdAt ? Date.parse(pod.createdAt) : null,
+  };
+}

@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeRunPod, startFakeRunPod } from "../../scripts/fake-runpod/server.ts";
+import { createSecretBox } from "../../supabase/functions/_shared/auth/secret-box.ts";
+import { connectDatabase } from "../../supabase/functions/_shared/db/connect.ts";
+import type { Sql } from "../../supabase/functions/_shared/db/session.ts";
+import { defaultCatalog } from "../../supabase/functions/_shared/hardware/index.ts";
+import { ScalingConfig } from "../../supabase/functions/_shared/scaling/index.ts";
+import { parseScaleEnv } from "../../supabase/functions/scale/env.ts";
+import { createFleet } from "../../supabase/functions/scale/fleet.ts";
+import { runTick, type TickDeps } from "../../supabase/functions/scale/tick.ts";
+import { asCaller, createOrg, type Org } from "../support/claims.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+const KEY = "rp_test_key";
+let db: TestDatabase;
+let sql: Sql;
+let fake: FakeRunPod;
+let deps: TickDeps;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sql = connectDatabase(db.url, 4);
+  fake = await startFakeRunPod({ apiKey: KEY });
+  fake.state.startupReads = 0;
+  const env = parseScaleEnv({
+    OW_PROVIDER: "runpod",
+    OW_SCALE_SECRET: "s".repeat(32),
+    OW_RUNPOD_API_KEY: KEY,
+    OW_RUNPOD_REST_URL: `${fake.url}/v2`,
+    OW_DEPLOYMENT_ID: "test",
+  });
+  const secrets = await createSecretBox(randomBytes(32).toString("base64"));
+  deps = {
+    sql,
+    fleet: createFleet(env, sql, secrets),
+    config: ScalingConfig.parse({ orphanPodGraceSeconds: 0, idleTimeoutSeconds: 60, startupGraceSeconds: 0 }),
+    deploymentId: "test",
+    workerApiUrl: "http://127.0.0.1:1/functions/v1",
+  };
+});
+afterAll(async () => {
+  await sql.end();
+  await fake.close();
+  await db.drop();
+});
+
+async function submit(org: Org, vram: number, tag: string) {
+  return asCaller(db.sql, org.admin, async (tx) => {
+    const [r] =
+      await tx`select (job).id from public.submit_job(p_type => 'custom', p_image => 'ow/img:1', p_entrypoint => array['true'],
+      p_params => ${tx.json({ tag })}, p_requires_vram_gb => ${vram})`;
+    return String(r?.id);
+  });
+}
+
+describe("a scale tick against the fake RunPod", () => {
+  it("rents the cheapest fitting GPU for a pending job, with a worker token and no org credentials in the pod", async () => {
+    const org = await createOrg(db.sql, "scale-create");
+    await submit(org, 70, "big");
+    const result = await runTick(deps);
+    const created = result.actions.filter((a) => a.kind === "create_worker");
+    expect(created).toHaveLength(1);
+    expect(created[0]?.error ?? "").toBe("");
+    expect(created[0]?.outcome).toBe("applied");
+    const [worker] = await db.sql`select * from workers where id = ${created[0]!.workerId}`;
+    expect(worker).toMatchObject({ status: "starting", pod_id: created[0]!.podId, organization_id: org.id });
+    expect(Number(worker!.vram_gb)).toBeGreaterThanOrEqual(70);
+    const pod = fake.state.pods.get(String(created[0]!.podId))!;
+    expect(pod.env.OW_WORKER_ID).toBe(worker!.id);
+    expect(pod.env.OPENWEIGHTS_WORKER_TOKEN).toMatch(/^ow_/);
+    expect(Object.keys(pod.env).some((k) => /RUNPOD_API_KEY|DATABASE_URL|SERVICE_ROLE/.test(k))).toBe(false);
+    const [token] = await db.sql`select role, revoked_at from api_tokens where worker_id = ${worker!.id}`;
+    expect(token).toMatchObject({ role: "worker", revoked_at: null });
+    const audit = await db.sql`select kind, outcome from scaling_actions where tick_id = ${result.tickId}`;
+    expect(audit.map((a) => a.kind)).toContain("create_worker");
+    // The same pending job does not rent a second pod on the next tick.
+    const again = await runTick(deps);
+    expect(
+      again.actions.filter((a) => a.kind === "create_worker" && a.organizationId === org.id),
+    ).toHaveLength(0);
+  });
+
+  it("terminates pods of this deployment that no worker row owns, and leaves foreign pods alone", async () => {
+    const orphanId = "orphanpod00001";
+    const foreignId = "foreignpod0001";
+    const base = {
+      image: "x",
+      args: "",
+      disk: 20,
+      ports: [],
+      registry: null,
+      status: "RUNNING" as const,
+      mounts: {},
+      cloud: "SECURE" as const,
+      dataCenterId: null,
+      createdAt: new Date(Date.now() - 3600_000).toISOString(),
+      startedAt: null,
+      reads: 5,
+      hourlyPrice: 1,
+    };
+    fake.state.pods.set(orphanId, {
+      ...base,
+      id: orphanId,
+      name: "ow-test-w-ghost",
+      env: { OW_WORKER_ID: "w-ghost", OW_DEPLOYMENT_ID: "test" },
+      gpu: { id: "NVIDIA A40", count: 1 },
+    });
+    fake.state.pods.set(foreignId, {
+      ...base,
+      id: foreignId,
+      name: "someone-else",
+      env: {},
+      gpu: { id: "NVIDIA A40", count: 1 },
+    });
+    const result = await runTick(deps);
+    expect(result.actions.filter((a) => a.kind === "terminate_pod").map((a) => a.podId)).toContain(orphanId);
+    expect(fake.state.deleted).toContain(orphanId);
+    expect(fake.state.deleted).not.toContain(foreignId);
+  });
+
+  it("puts a GPU without capacity on the cooldown ladder and falls back to the next choice", async () => {
+    const org = await createOrg(db.sql, "scale-capacity");
+    await submit(org, 20, "small");
+    const first = firstChoiceFor20Gb();
+    fake.state.noCapacity.add(first);
+    const result = await runTick(deps);
+    const created = result.actions.find((a) => a.kind === "create_worker" && a.organizationId === org.id);
+    expect(created?.outcome).toBe("applied");
+    const [cooldown] =
+      await db.sql`select gpu, level, until from hardware_cooldowns where organization_id = ${org.id}`;
+    expect(cooldown?.until).not.toBeNull();
+    const pod = fake.state.pods.get(String(created!.podId));
+    expect(pod?.gpu?.id).not.toBe(first);
+    fake.state.noCapacity.clear();
+  });
+
+  it("tells an idle worker to shut down once no job needs it", async () => {
+    const org = await createOrg(db.sql, "scale-idle");
+    await db.sql`insert into workers (id, organization_id, status, provider, image, vram_gb, last_heartbeat_at, last_active_at, created_at)
+      values ('w-idle', ${org.id}, 'active', 'runpod', 'ow/img:1', 80, now(), now() - interval '1 hour', now() - interval '2 hours')`;
+    const result = await runTick(deps);
+    expect(result.actions.find((a) => a.workerId === "w-idle")?.kind).toBe("shutdown_worker");
+    const [w] = await db.sql`select status, shutdown_requested from workers where id = 'w-idle'`;
+    expect(w).toMatchObject({ status: "shutdown", shutdown_requested: true });
+  });
+
+  it("does not act twice when two ticks overlap", async () => {
+    const [a, b] = await Promise.all([runTick(deps), runTick(deps)]);
+    expect([a.skipped, b.skipped].filter(Boolean).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/** The GPU the policy picks first for a 20 GB job: the cheapest verified configuration that fits. */
+function firstChoiceFor20Gb(): string {
+  return defaultCatalog.autoConfigs.find((c) => c.vramGb >= 20)!.runpodGpuTypeId;
+}
