@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import type { JobExit } from "../run/failure-classifier.ts";
 import { type Executor, type JobLaunch, LaunchError, type RunningJob } from "./executor.ts";
@@ -52,8 +53,29 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/**
+ * Is any process of the group still running? Zombies do not count: where PID 1 does not reap
+ * orphans (a container without an init), a dead grandchild stays a zombie and would make every
+ * kill wait out its full grace period.
+ */
 function groupAlive(pid: number): boolean {
-  return signalGroup(pid, 0 as unknown as NodeJS.Signals);
+  if (!signalGroup(pid, 0 as unknown as NodeJS.Signals)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pid && state !== "Z") return true;
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return false;
 }
 
 async function waitForGroupExit(pid: number, ms: number): Promise<boolean> {
