@@ -37,6 +37,8 @@ export interface ClientOptions {
   /** Per-attempt timeout in ms. Default 60 000 (uploads and long-polls get longer ones). */
   timeout?: number | undefined;
   fetch?: FetchLike | undefined;
+  /** Transport for streamed uploads; defaults to `fetch`. The Node entry uses node:http (bounded memory). */
+  uploadFetch?: FetchLike | undefined;
   /** Injected time (tests): observe retry and poll delays without waiting. */
   clock?: Clock | undefined;
   /** Injected randomness for retry jitter (tests). */
@@ -92,6 +94,7 @@ export class OpenWeights {
       maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
       timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
       fetch: fetchImpl,
+      uploadFetch: options.uploadFetch,
       clock,
       random: options.random ?? Math.random,
       credentials: this.credentials,

@@ -47,6 +47,8 @@ export interface HttpConfig {
   maxRetries: number;
   timeout: number;
   fetch: FetchLike;
+  /** Used for streamed request bodies when set (the Node entry's node:http transport). */
+  uploadFetch?: FetchLike | undefined;
   clock: Clock;
   random: () => number;
   credentials: CredentialSource;
@@ -105,7 +107,9 @@ export class HttpClient {
     const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
     try {
       const init = await this.buildInit(options, controller.signal);
-      const response = await this.config.fetch(this.url(options), init);
+      const transport =
+        options.rawBody && this.config.uploadFetch ? this.config.uploadFetch : this.config.fetch;
+      const response = await transport(this.url(options), init);
       if (response.ok) return response;
       const error = await toAPIError(response);
       return {

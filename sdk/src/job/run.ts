@@ -37,13 +37,10 @@ function params(schema?: z.ZodType): unknown {
 
 /**
  * Appends one event (an object of JSON values) to the run's event file; the worker forwards it.
- * Outside a job (no $OPENWEIGHTS_EVENTS) the event is printed to stderr instead.
+ * Outside a job (no $OPENWEIGHTS_EVENTS) it goes to ./events.jsonl, like the Python helper.
  */
 function log(event: Record<string, unknown>): void {
-  const line = `${JSON.stringify(event)}\n`;
-  const file = process.env.OPENWEIGHTS_EVENTS;
-  if (file) appendFileSync(file, line);
-  else process.stderr.write(`[openweights event] ${line}`);
+  appendFileSync(resolve(process.env.OPENWEIGHTS_EVENTS ?? "events.jsonl"), `${JSON.stringify(event)}\n`);
 }
 
 /** Copies a file or directory into the uploads directory; returns where it landed. */
@@ -65,6 +62,13 @@ export const run = {
   /** This run's id ($OPENWEIGHTS_RUN_ID), undefined outside a job. */
   get id(): string | undefined {
     return process.env.OPENWEIGHTS_RUN_ID || undefined;
+  },
+  get jobId(): string | undefined {
+    return process.env.OPENWEIGHTS_JOB_ID || undefined;
+  },
+  /** 1-based attempt number; 1 outside a worker. */
+  get attempt(): number {
+    return Number(process.env.OPENWEIGHTS_ATTEMPT) || 1;
   },
   get uploadsDir(): string {
     return uploadsDir();

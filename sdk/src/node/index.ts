@@ -5,6 +5,7 @@
 import { type ClientOptions, OpenWeights as PortableOpenWeights } from "../index.ts";
 import { run } from "../job/run.ts";
 import { nodePlatform, writeResponseToFile } from "./files.ts";
+import { nodeUploadFetch } from "./http-upload.ts";
 
 export * from "../index.ts";
 export { fileFromPath, nodePlatform, walkDirectory, writeResponseToFile } from "./files.ts";
@@ -12,7 +13,12 @@ export { DEFAULT_IGNORES, IGNORE_FILE, IgnoreList } from "./ignore.ts";
 
 export class OpenWeights extends PortableOpenWeights {
   constructor(options: ClientOptions = {}) {
-    super({ ...options, platform: options.platform ?? nodePlatform });
+    super({
+      ...options,
+      platform: options.platform ?? nodePlatform,
+      // an injected fetch (tests, proxies) carries uploads too; otherwise node:http keeps memory flat
+      uploadFetch: options.uploadFetch ?? (options.fetch ? undefined : nodeUploadFetch),
+    });
   }
 
   /** The job-side helper (params.json, events, uploads) — the same object as `openweights/job`'s `run`. */
