@@ -37,6 +37,12 @@ export const ScalingConfig = z.object({
   maxCreatesPerOrgPerTick: z.number().int().positive().default(16),
   /** Alternatives the applier may try when the first choice has no capacity. */
   maxFallbacks: z.number().int().nonnegative().default(2),
+  /**
+   * Most GPUs the scaler puts in one pod on its own (jobs that name their hardware are not
+   * limited). 8 lets a 70 GB job run on 2× A40 ($0.88/h) rather than 1× A100 ($1.39/h); set 1
+   * where jobs cannot shard across GPUs.
+   */
+  maxAutoGpuCount: z.number().int().positive().default(8),
   /** Organizations without a limits row may have this many starting + active workers. */
   defaultMaxWorkers: z.number().int().nonnegative().default(8),
 

@@ -50,8 +50,15 @@ function allowedConstraint(key: string, job: PendingJob, catalog: HardwareCatalo
   return { key, allowedTypes, requiresVramGb: job.requiresVramGb, candidates, unschedulable };
 }
 
-function vramConstraint(key: string, vram: number, catalog: HardwareCatalog): JobConstraint {
-  const candidates = catalog.autoConfigs.filter((config) => config.vramGb >= vram);
+function vramConstraint(
+  key: string,
+  vram: number,
+  catalog: HardwareCatalog,
+  maxCount: number,
+): JobConstraint {
+  const candidates = catalog.autoConfigs.filter(
+    (config) => config.vramGb >= vram && config.count <= maxCount,
+  );
   const unschedulable = candidates.length === 0 ? "no_hardware_fits" : null;
   return { key, allowedTypes: null, requiresVramGb: vram, candidates, unschedulable };
 }
@@ -59,7 +66,10 @@ function vramConstraint(key: string, vram: number, catalog: HardwareCatalog): Jo
 /** Memoised constraints: parsing hardware strings once per distinct list, not once per job. */
 export class ConstraintCache {
   private readonly cache = new Map<string, JobConstraint>();
-  constructor(private readonly catalog: HardwareCatalog) {}
+  constructor(
+    private readonly catalog: HardwareCatalog,
+    private readonly maxAutoGpuCount = Number.POSITIVE_INFINITY,
+  ) {}
 
   of(job: PendingJob): JobConstraint {
     const allowed = job.allowedHardware;
@@ -70,7 +80,7 @@ export class ConstraintCache {
       constraint =
         allowed && allowed.length > 0
           ? allowedConstraint(key, job, this.catalog)
-          : vramConstraint(key, Math.max(0, job.requiresVramGb), this.catalog);
+          : vramConstraint(key, Math.max(0, job.requiresVramGb), this.catalog, this.maxAutoGpuCount);
       this.cache.set(key, constraint);
     }
     return constraint;

@@ -95,7 +95,7 @@ describe("idle shutdown", () => {
         workerId: "w",
         organizationId: "org-a",
         reason: "idle",
-        terminateNow: false,
+        terminateNow: true,
       },
     ]);
     const fresh = plan({ workers: [worker("w", { lastActiveAt: T0 - sec(idleFor - 1) })] });
@@ -115,7 +115,7 @@ describe("idle shutdown", () => {
     expect(ofKind(plan({ workers: [busy] }), "shutdown_worker")).toEqual([]);
   });
 
-  it("terminates at once a worker still booting that no job needs any more", () => {
+  it("lets the applier terminate an idle worker's pod at once, a booting one included", () => {
     const age = Math.max(config.startupGraceSeconds, config.idleTimeoutSeconds);
     expect(ofKind(plan({ workers: [booting("w", age)] }), "shutdown_worker")).toEqual([
       { kind: "shutdown_worker", workerId: "w", organizationId: "org-a", reason: "idle", terminateNow: true },

@@ -47,6 +47,21 @@ describe("choosing hardware for new workers", () => {
     expect(huge?.hardware.count).toBe(8);
   });
 
+  it("can be limited to fewer GPUs per pod", () => {
+    const single = ScalingConfig.parse({ maxAutoGpuCount: 1 });
+    const [w] = creates([job("j", { requiresVramGb: 70 })], {}, single);
+    expect(w?.hardware.hardwareType).toBe("1x A100");
+    const actions = planScaling(
+      snapshot({ pendingJobs: [job("k", { requiresVramGb: 160 })] }),
+      defaultCatalog,
+      single,
+      T0,
+    );
+    expect(ofKind(actions, "unschedulable")).toMatchObject([{ reason: "no_hardware_fits", jobIds: ["k"] }]);
+    const [named] = creates([job("n", { allowedHardware: ["4x H100S"] })], {}, single);
+    expect(named?.hardware.hardwareType).toBe("4x H100S");
+  });
+
   it("never auto-picks unverified GPUs even when they are cheaper", () => {
     const [w] = creates([job("j", { requiresVramGb: 18 })]);
     expect(w?.hardware.gpu).not.toBe("A5000"); // $0.27 but unverified

@@ -125,7 +125,7 @@ describe("organization caps", () => {
     expect(ofKind(actions, "shutdown_worker").map((s) => [s.workerId, s.reason, s.terminateNow])).toEqual([
       ["booting", "daily_budget_exhausted", true],
       ["busy", "daily_budget_exhausted", false],
-      ["idle", "daily_budget_exhausted", false],
+      ["idle", "daily_budget_exhausted", true],
     ]);
     expect(ofKind(actions, "create_worker")).toHaveLength(0);
   });

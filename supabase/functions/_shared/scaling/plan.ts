@@ -5,7 +5,8 @@
 //   2. reconciliation: provider pods no live worker row claims are terminated     (fleet.ts)
 //   3. budgets: each org's worker count and hourly burn; a spent daily budget stops its workers
 //   4. idle capacity absorbs pending jobs first                                   (absorb.ts)
-//   5. idle workers past grace and timeout that no job needs are shut down
+//   5. idle workers no job needs are shut down: past grace and idle timeout, or at once when
+//      their org is at its worker cap and waiting jobs need the slot                (shutdowns.ts)
 //   6. one new worker per remaining job, cheapest fit, within every cap           (create.ts)
 //   7. diagnostics: `deferred` / `unschedulable` per (org, image, reason)
 import type { HardwareCatalog } from "../hardware/catalog.ts";
@@ -16,13 +17,13 @@ import { planCreates } from "./create.ts";
 import { findLostWorkers, findOrphanPods, isLive } from "./fleet.ts";
 import { defaultLimits, OrgLedger } from "./ledger.ts";
 import { ConstraintCache } from "./placement.ts";
+import { planIdleShutdowns, stopOverBudget } from "./shutdowns.ts";
 import type {
   DeferredAction,
   EpochMs,
   PendingJob,
   ScalingAction,
   ScalingSnapshot,
-  ShutdownWorkerAction,
   UnschedulableAction,
   WorkerState,
 } from "./types.ts";
@@ -53,42 +54,6 @@ function buildLedgers(
     if (worker.status !== "shutdown") ledger.workers += 1;
   }
   return ledgers;
-}
-
-/** Every starting/active worker of an org whose daily budget is spent is told to stop. */
-function stopOverBudget(
-  staying: readonly WorkerState[],
-  ledgers: Map<string, OrgLedger>,
-): ShutdownWorkerAction[] {
-  const actions: ShutdownWorkerAction[] = [];
-  for (const ledger of ledgers.values()) {
-    if (ledger.dailyBudgetExhausted()) ledger.blocked = "daily_budget";
-  }
-  for (const worker of staying) {
-    const ledger = ledgers.get(worker.organizationId);
-    if (worker.status === "shutdown" || ledger?.blocked !== "daily_budget") continue;
-    ledger.workers -= 1;
-    actions.push(shutdown(worker, "daily_budget_exhausted"));
-  }
-  return actions;
-}
-
-function shutdown(worker: WorkerState, reason: ShutdownWorkerAction["reason"]): ShutdownWorkerAction {
-  return {
-    kind: "shutdown_worker",
-    workerId: worker.id,
-    organizationId: worker.organizationId,
-    reason,
-    terminateNow: worker.status === "starting" && worker.lastHeartbeatAt === null,
-  };
-}
-
-function isIdleTooLong(worker: WorkerState, config: ScalingConfig, now: EpochMs): boolean {
-  return (
-    worker.runningJobs === 0 &&
-    now - worker.createdAt >= config.startupGraceSeconds * 1000 &&
-    now - worker.lastActiveAt >= config.idleTimeoutSeconds * 1000
-  );
 }
 
 interface JobGroup<R extends string> {
@@ -135,17 +100,13 @@ export function planScaling(
   const shutdowns = stopOverBudget(staying, ledgers);
   const stopped = new Set(shutdowns.map((action) => action.workerId));
 
-  const constraints = new ConstraintCache(catalog);
+  const constraints = new ConstraintCache(catalog, config.maxAutoGpuCount);
   const idle = staying.filter((w) => w.status !== "shutdown" && w.runningJobs === 0 && !stopped.has(w.id));
   const absorption = absorbPendingJobs(snapshot.pendingJobs, idle, constraints, catalog);
-  for (const worker of idle) {
-    if (absorption.busyNext.has(worker.id) || !isIdleTooLong(worker, config, at)) continue;
-    shutdowns.push(shutdown(worker, "idle"));
-    const ledger = ledgers.get(worker.organizationId);
-    if (ledger) ledger.workers -= 1;
-  }
-
   const remaining = snapshot.pendingJobs.filter((job) => !absorption.assigned.has(job.id));
+  const unneeded = idle.filter((worker) => !absorption.busyNext.has(worker.id));
+  shutdowns.push(...planIdleShutdowns(unneeded, remaining, ledgers, constraints, config, at));
+
   const creation = planCreates(
     remaining,
     ledgers,

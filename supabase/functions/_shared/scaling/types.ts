@@ -111,7 +111,7 @@ export interface HardwareChoice {
 }
 
 export type LostReason = "heartbeat_timeout" | "startup_timeout" | "shutdown_timeout" | "pod_missing";
-export type ShutdownReason = "idle" | "daily_budget_exhausted";
+export type ShutdownReason = "idle" | "make_room" | "daily_budget_exhausted";
 export type DeferReason =
   | "max_workers"
   | "hourly_budget"
@@ -145,10 +145,13 @@ export interface ShutdownWorkerAction {
   readonly organizationId: string;
   readonly reason: ShutdownReason;
   /**
-   * The worker never registered (still `starting`, no heartbeat): nothing runs on it, so the
-   * applier may terminate its pod right away instead of waiting for it to boot and notice.
-   * Otherwise set the row to `shutdown` only if it still has no run in progress (the worker may
-   * have claimed a job since the snapshot); the worker drains and exits on its next heartbeat.
+   * The worker had no run in progress: the applier should set its row to `shutdown` only if it
+   * still has none (one fenced UPDATE; a `shutdown` worker can no longer claim), and if that row
+   * changed, terminate its pod at once — nothing runs there, so waiting for the worker to notice
+   * on its next heartbeat and exit would only bill idle time. If the fenced update finds a run
+   * (the worker claimed a job since the snapshot), do nothing: the next tick sees it busy.
+   * False for a busy worker (daily budget): set `shutdown`; the worker stops claiming, gives its
+   * run the shutdown grace, reports what could not finish (requeued) and exits.
    */
   readonly terminateNow: boolean;
 }

@@ -1,0 +1,72 @@
+// What a simulation run cost and how long jobs waited.
+import type { SimResult } from "./engine.ts";
+
+export interface SimMetrics {
+  readonly policy: string;
+  readonly jobs: number;
+  readonly served: number;
+  /** USD: every pod's lifetime × its price. */
+  readonly dollars: number;
+  /** GPU-hours rented: every pod's lifetime × its GPU count. */
+  readonly gpuHours: number;
+  /** USD spent on pods before their worker registered (boot, image pull; pods that never came up). */
+  readonly bootDollars: number;
+  /** USD spent on registered workers not running a job (idle, shutting down, waiting to be reaped). */
+  readonly idleDollars: number;
+  /** GPU-hours spent running jobs (the useful part of `gpuHours`). */
+  readonly busyGpuHours: number;
+  /** Seconds from arrival to first start; jobs never started count until the end of the run. */
+  readonly waitP50: number;
+  readonly waitP95: number;
+  readonly waitMax: number;
+  readonly podsCreated: number;
+  readonly createFailures: number;
+  readonly lostWorkers: number;
+  readonly simulatedHours: number;
+}
+
+/** Nearest-rank percentile of a sorted list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? 0;
+}
+
+export function measure(result: SimResult): SimMetrics {
+  let dollars = 0;
+  let gpuHours = 0;
+  let bootDollars = 0;
+  let idleDollars = 0;
+  for (const worker of result.workers) {
+    const end = worker.pod.endMs ?? result.endMs;
+    const hours = (end - worker.pod.startMs) / 3_600_000;
+    const bootHours = (Math.min(end, worker.readyMs ?? end) - worker.pod.startMs) / 3_600_000;
+    dollars += hours * worker.pod.costPerHour;
+    gpuHours += hours * worker.pod.gpuCount;
+    bootDollars += bootHours * worker.pod.costPerHour;
+    idleDollars += Math.max(0, hours - bootHours - worker.busyMs / 3_600_000) * worker.pod.costPerHour;
+  }
+  const waits = result.jobs
+    .map((job) => ((job.firstStartMs ?? result.endMs) - job.arrivalMs) / 1000)
+    .sort((a, b) => a - b);
+  return {
+    policy: result.policy,
+    jobs: result.jobs.length,
+    served: result.jobs.filter((job) => job.state === "done").length,
+    dollars,
+    bootDollars,
+    idleDollars,
+    gpuHours,
+    busyGpuHours: result.jobs.reduce(
+      (sum, job) => sum + (job.durationMs / 3_600_000) * job.finishedOnGpus,
+      0,
+    ),
+    waitP50: percentile(waits, 50),
+    waitP95: percentile(waits, 95),
+    waitMax: waits[waits.length - 1] ?? 0,
+    podsCreated: result.counters.creates,
+    createFailures: result.counters.createFailures,
+    lostWorkers: result.counters.lost,
+    simulatedHours: result.endMs / 3_600_000,
+  };
+}
