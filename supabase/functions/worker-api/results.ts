@@ -2,6 +2,7 @@
 // `file` event. Event seqs from the server start at 1e9 so they never collide with the seqs the
 // worker assigns to the job's own events; a retried upload of the same content adds no event.
 import type { Principal } from "../_shared/auth/authenticate.ts";
+import { asService } from "../_shared/db/session.ts";
 import { fileStaged, stageStream } from "../api/routes/file-ingest.ts";
 import { asWorker, type WorkerApiDeps } from "./context.ts";
 
@@ -24,9 +25,11 @@ export async function uploadResult(
     body,
     maxBytes: deps.config.maxUploadBytes,
   });
+  // Workers may not read their organization's files (RLS), so the row is written with the
+  // service role — only after the lease check above, for this worker's own organization.
+  const { file } = await asService(deps.sql, (tx) => fileStaged(tx, deps.store, staged));
   return asWorker(deps, principal, async (tx) => {
     await tx`select public.assert_run_lease(${runId})`;
-    const { file } = await fileStaged(tx, deps.store, staged);
     const fileId = String(file.id);
     const [seen] =
       await tx`select seq from public.events where run_id = ${runId} and type = 'file' and data ->> 'file_id' = ${fileId} and data ->> 'path' = ${path}`;

@@ -26,10 +26,15 @@ export function secretRoutes(deps: ApiDeps) {
       const org = await callerOrg(tx);
       await tx`select internal.require_member(${org}, true)`;
       const sealed = await deps.secrets.seal(org, name, value);
-      const [r] = await tx`insert into public.organization_secrets (organization_id, name, encrypted_value)
-        values (${org}, ${name}, ${sealed})
-        on conflict (organization_id, name) do update set encrypted_value = excluded.encrypted_value
-        returning name, created_at, updated_at`;
+      // No upsert: ON CONFLICT DO UPDATE would need SELECT on encrypted_value, which callers never get.
+      const update = () => tx`update public.organization_secrets set encrypted_value = ${sealed}
+        where organization_id = ${org} and name = ${name} returning name, created_at, updated_at`;
+      const [updated] = await update();
+      if (updated) return updated;
+      const [inserted] =
+        await tx`insert into public.organization_secrets (organization_id, name, encrypted_value)
+        values (${org}, ${name}, ${sealed}) on conflict do nothing returning name, created_at, updated_at`;
+      const r = inserted ?? (await update())[0];
       return r;
     });
     return c.json(toWire(row!));

@@ -1,0 +1,79 @@
+// `npm start`: the whole system on this machine, until Ctrl-C.
+import { join } from "node:path";
+import process from "node:process";
+import { repoRoot } from "../db/migrate.ts";
+import { portIsFree, startLocalStack } from "./stack.ts";
+import { StackState } from "./stack-state.ts";
+
+const stateDir = process.env.OW_STATE_DIR ?? join(repoRoot, ".openweights");
+const port = Number(process.env.OW_PORT ?? 54321);
+const dbPort = Number(process.env.OW_DB_PORT ?? 54322);
+
+async function main(): Promise<number> {
+  const state = new StackState(stateDir);
+  const running = state.running();
+  if (running) {
+    console.error(
+      `OpenWeights is already running (pid ${running.pid}) at ${running.url}.\nUse it as it is, or stop it with Ctrl-C in its terminal (or: kill ${running.pid}).`,
+    );
+    return 1;
+  }
+  for (const [name, p] of [
+    ["OW_PORT", port],
+    ["OW_DB_PORT", dbPort],
+  ] as const) {
+    if (!(await portIsFree(p))) {
+      console.error(
+        `Port ${p} is taken by another program. Free it, or choose another with ${name}=<port> npm start.`,
+      );
+      return 1;
+    }
+  }
+  const started = Date.now();
+  const stack = await startLocalStack({
+    stateDir,
+    port,
+    dbPort,
+    progress: (step, done) => console.log(done ? `  ✓ ${step}` : `  … ${step}`),
+    log: process.env.OW_VERBOSE ? (line) => console.log(line) : undefined,
+  });
+  state.lock({ pid: process.pid, url: stack.url, dashboardUrl: null, startedAt: new Date().toISOString() });
+  console.log(
+    [
+      "",
+      `OpenWeights is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).`,
+      "",
+      `  API            ${stack.url}/api`,
+      `  Worker API     ${stack.url}/worker-api`,
+      `  Postgres       ${stack.cluster.url}`,
+      `  Files          ${join(stateDir, "files")}`,
+      `  Worker logs    ${join(stateDir, "worker-logs")}`,
+      "",
+      `  API token      ${stack.token}`,
+      "",
+      "Next, in another terminal:",
+      `  export OPENWEIGHTS_API_URL=${stack.url} OPENWEIGHTS_API_KEY=${stack.token}`,
+      "  npm run demo",
+      "",
+      "Ctrl-C stops everything.",
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  console.log("\nStopping…");
+  await stack.stop();
+  state.unlock();
+  console.log("Stopped.");
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`OpenWeights could not start: ${error instanceof Error ? error.message : String(error)}`);
+    new StackState(stateDir).unlock();
+    process.exit(1);
+  },
+);
