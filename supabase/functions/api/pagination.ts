@@ -10,6 +10,9 @@ export function encodeCursor(key: CursorKey): string {
   return btoa(JSON.stringify(key)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
 }
 
+/** What encodeCursor writes (Date#toISOString); anything else was not issued by this api. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
 export function decodeCursor(cursor: string | undefined): CursorKey | null {
   if (!cursor) return null;
   try {
@@ -18,6 +21,7 @@ export function decodeCursor(cursor: string | undefined): CursorKey | null {
     if (
       typeof key.t === "string" &&
       typeof key.id === "string" &&
+      ISO_INSTANT.test(key.t) &&
       !Number.isNaN(Date.parse(key.t)) &&
       key.id.length <= 200
     )

@@ -16,6 +16,7 @@ import {
 } from "../_shared/contract/worker-protocol.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
 import { createBaseApp, parseWith, queryObject, readJson } from "../_shared/http/base-app.ts";
+import { refuseDeclaredOversize } from "../api/routes/file-ingest.ts";
 import { claimOnce, describeClaim } from "./claim.ts";
 import { asWorker, requireWorker, type WorkerApiDeps, type WorkerEnv } from "./context.ts";
 import { uploadResult } from "./results.ts";
@@ -122,6 +123,7 @@ function runRoutes(deps: WorkerApiDeps) {
       throw new ApiError(400, "invalid_request", "the upload has no body", [
         { path: "body", message: "required" },
       ]);
+    refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
     return c.json(await uploadResult(deps, c.get("principal"), id, path, c.req.raw.body), 201);
   });
 

@@ -93,11 +93,35 @@ export async function readJson(c: Context, maxBytes = 1_000_000): Promise<unknow
   if (type && !type.includes("application/json") && !type.includes("text/plain")) {
     throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ApiError(400, "invalid_json", "the body is not valid JSON");
   }
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH))
+    throw new ApiError(
+      400,
+      "invalid_request",
+      `the body nests objects or arrays more than ${MAX_JSON_DEPTH} deep`,
+    );
+  return value;
+}
+
+/** No request needs more; deeper values only cost memory and stack further down (jsonb, stringify). */
+export const MAX_JSON_DEPTH = 100;
+
+/** Iterative, so a 100,000-deep body cannot overflow the stack here; strings are never walked. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, depth] = item;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 async function readTextCapped(request: Request, maxBytes: number): Promise<string> {

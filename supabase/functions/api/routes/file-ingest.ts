@@ -29,6 +29,15 @@ export interface StagedFile {
   id: string;
 }
 
+/**
+ * A body whose content-length already exceeds the cap is refused before anything is written: the
+ * disk store could otherwise leave an empty partial file behind when the first chunk fails.
+ */
+export function refuseDeclaredOversize(request: Request, maxBytes: number): void {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new ApiError(413, "payload_too_large", `the file exceeds ${maxBytes} bytes`);
+}
+
 /** Streams the body to a staging key (no database connection is held meanwhile). */
 export async function stageStream(
   store: FileStore,

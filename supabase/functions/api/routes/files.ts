@@ -16,7 +16,14 @@ import { ApiError, notFound } from "../../_shared/http/api-error.ts";
 import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
 import { type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
 import { decodeCursor, page } from "../pagination.ts";
-import { FILE_COLUMNS, fileStaged, fileToWire, invalidFile, stageStream } from "./file-ingest.ts";
+import {
+  FILE_COLUMNS,
+  fileStaged,
+  fileToWire,
+  invalidFile,
+  refuseDeclaredOversize,
+  stageStream,
+} from "./file-ingest.ts";
 
 /** multipart bodies are parsed in memory by the runtime, so they get a smaller cap than raw streams. */
 const MULTIPART_MAX_BYTES = 100 * 1024 * 1024;
@@ -40,6 +47,7 @@ export function fileRoutes(deps: ApiDeps) {
     const { purpose, filename, body } = type.startsWith("multipart/form-data")
       ? await multipartUpload(c.req.raw, queryObject(c))
       : rawUpload(c.req.raw, queryObject(c));
+    refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
     const org = await asCaller(deps, c, async (tx) => {
       const id = await callerOrg(tx);
       await tx`select internal.require_member(${id})`;

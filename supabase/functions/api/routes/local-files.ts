@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { ApiError } from "../../_shared/http/api-error.ts";
 import type { ApiDeps, ApiEnv } from "../context.ts";
+import { refuseDeclaredOversize } from "./file-ingest.ts";
 
 export function localFileRoutes(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();
@@ -13,6 +14,12 @@ export function localFileRoutes(deps: ApiDeps) {
     });
     if (claims.lf_op !== op || typeof claims.lf_key !== "string")
       throw new ApiError(403, "forbidden", "this signed URL does not allow that operation");
+    // Keys are relative object paths; anything else must not reach the disk store.
+    if (
+      claims.lf_key.split("/").some((s) => s === "" || s === "." || s === "..") ||
+      claims.lf_key.includes("\\")
+    )
+      throw new ApiError(403, "forbidden", "this signed URL names an invalid object");
     return claims.lf_key;
   }
 
@@ -31,6 +38,7 @@ export function localFileRoutes(deps: ApiDeps) {
     if (!c.req.raw.body) throw new ApiError(400, "invalid_request", "the upload has no body");
     let bytes = 0;
     const limit = deps.config.maxUploadBytes;
+    refuseDeclaredOversize(c.req.raw, limit);
     const capped = c.req.raw.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
