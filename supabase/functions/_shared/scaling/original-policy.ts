@@ -69,30 +69,38 @@ export function planOriginal(
 }
 
 function orgViews(snapshot: ScalingSnapshot, constants: OriginalConstants): OrgView[] {
-  const ids = new Set<string>();
-  for (const job of snapshot.pendingJobs) ids.add(job.organizationId);
-  for (const worker of snapshot.workers) ids.add(worker.organizationId);
+  const views = new Map<string, OrgView>();
   const limits = new Map(snapshot.limits.map((row) => [row.organizationId, row.maxWorkers]));
-  return [...ids].sort().map((organizationId) => ({
-    organizationId,
-    running: snapshot.workers.filter(
-      (w) =>
-        w.organizationId === organizationId &&
-        (w.status === "active" || w.status === "starting" || w.status === "shutdown"),
-    ),
+  const view = (organizationId: string) => {
+    let found = views.get(organizationId);
+    if (!found) {
+      const maxWorkers = limits.get(organizationId) ?? constants.maxWorkers;
+      found = { organizationId, running: [], pending: [], maxWorkers };
+      views.set(organizationId, found);
+    }
+    return found;
+  };
+  for (const job of snapshot.pendingJobs) view(job.organizationId).pending.push(job);
+  for (const worker of snapshot.workers) {
+    const running =
+      worker.status === "active" || worker.status === "starting" || worker.status === "shutdown";
+    if (running) view(worker.organizationId).running.push(worker);
+    else view(worker.organizationId);
+  }
+  for (const v of views.values()) {
     // ORDER BY requires_vram_gb DESC, created_at ASC
-    pending: snapshot.pendingJobs
-      .filter((job) => job.organizationId === organizationId)
-      .sort((a, b) => b.requiresVramGb - a.requiresVramGb || a.createdAt - b.createdAt),
-    maxWorkers: limits.get(organizationId) ?? constants.maxWorkers,
-  }));
+    v.pending.sort((a, b) => b.requiresVramGb - a.requiresVramGb || a.createdAt - b.createdAt);
+  }
+  return [...views.values()].sort((a, b) => (a.organizationId < b.organizationId ? -1 : 1));
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
   }
   return groups;
 }

@@ -74,7 +74,9 @@ export class OriginalRegistry {
       const hw = `1x ${gpu.short}`;
       if (this.onCooldown(organizationId, hw, now)) continue;
       const tier = gpu.memoryGb - 5;
-      tiers.set(tier, [...(tiers.get(tier) ?? []), { hw, price: gpu.pricePerGpuHour }]);
+      const entries = tiers.get(tier) ?? [];
+      entries.push({ hw, price: gpu.pricePerGpuHour });
+      tiers.set(tier, entries);
     }
     const result: string[] = [];
     for (const tier of [...tiers.keys()].sort((a, b) => a - b)) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { defaultCatalog } from "../hardware/catalog.ts";
 import { defaultScalingConfig } from "./config.ts";
 import { planScaling } from "./plan.ts";
-import { job, ofKind, pod, sec, snapshot, T0, worker } from "./test-fixtures.ts";
+import { job, limits, ofKind, pod, sec, snapshot, T0, worker } from "./test-fixtures.ts";
 import type { ScalingSnapshot } from "./types.ts";
 
 const config = defaultScalingConfig;
@@ -120,6 +120,54 @@ describe("idle shutdown", () => {
     expect(ofKind(plan({ workers: [booting("w", age)] }), "shutdown_worker")).toEqual([
       { kind: "shutdown_worker", workerId: "w", organizationId: "org-a", reason: "idle", terminateNow: true },
     ]);
+  });
+
+  it("frees the slot of an unneeded idle worker at once when the org is at its cap and a job waits", () => {
+    const workers = [
+      worker("busy", { runningJobs: 1 }),
+      worker("fresh-idle", { lastActiveAt: T0 - sec(5) }),
+      worker("old-idle", { lastActiveAt: T0 - sec(60) }),
+    ];
+    const pendingJobs = [job("big", { requiresVramGb: 70 })];
+    const actions = planScaling(
+      snapshot({ pendingJobs, workers, limits: [limits("org-a", { maxWorkers: 3 })] }),
+      defaultCatalog,
+      config,
+      T0,
+    );
+    // only one slot is needed: the longest-idle worker goes, the other stays for its idle timeout
+    expect(ofKind(actions, "shutdown_worker")).toEqual([
+      {
+        kind: "shutdown_worker",
+        workerId: "old-idle",
+        organizationId: "org-a",
+        reason: "make_room",
+        terminateNow: true,
+      },
+    ]);
+    expect(ofKind(actions, "create_worker").map((c) => c.jobIds)).toEqual([["big"]]);
+  });
+
+  it("keeps unneeded idle workers for their idle timeout while the org has free slots", () => {
+    const workers = [worker("idle", { lastActiveAt: T0 - sec(5) })];
+    const actions = plan({ pendingJobs: [job("big", { requiresVramGb: 70 })], workers });
+    expect(ofKind(actions, "shutdown_worker")).toEqual([]);
+    expect(ofKind(actions, "create_worker")).toHaveLength(1);
+  });
+
+  it("does not make room for jobs no hardware can run", () => {
+    const workers = [worker("idle", { lastActiveAt: T0 - sec(5) })];
+    const actions = planScaling(
+      snapshot({
+        pendingJobs: [job("huge", { requiresVramGb: 9999 })],
+        workers,
+        limits: [limits("org-a", { maxWorkers: 1 })],
+      }),
+      defaultCatalog,
+      config,
+      T0,
+    );
+    expect(ofKind(actions, "shutdown_worker")).toEqual([]);
   });
 
   it("replaces an idle worker that cannot run the waiting job", () => {

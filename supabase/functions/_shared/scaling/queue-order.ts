@@ -12,16 +12,13 @@ export function claimOrder(a: PendingJob, b: PendingJob): number {
  * burst of a thousand jobs cannot take the whole per-tick create cap from the others.
  */
 export function fairCreateOrder(jobs: readonly PendingJob[]): PendingJob[] {
-  const sorted = [...jobs].sort(claimOrder);
-  const rank = new Map<PendingJob, number>();
   const seen = new Map<string, number>();
-  for (const job of sorted) {
+  const ranked = [...jobs].sort(claimOrder).map((job) => {
     const key = `${job.organizationId}\u0000${job.priority}`;
-    const n = seen.get(key) ?? 0;
-    rank.set(job, n);
-    seen.set(key, n + 1);
-  }
-  return sorted.sort(
-    (a, b) => b.priority - a.priority || (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || claimOrder(a, b),
-  );
+    const rank = seen.get(key) ?? 0;
+    seen.set(key, rank + 1);
+    return { job, rank };
+  });
+  ranked.sort((a, b) => b.job.priority - a.job.priority || a.rank - b.rank || claimOrder(a.job, b.job));
+  return ranked.map((entry) => entry.job);
 }
