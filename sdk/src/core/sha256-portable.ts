@@ -24,6 +24,16 @@ export class PortableSha256 {
   private blockLength = 0;
   private totalBytes = 0;
 
+  /** An independent hash that continues from this one's state (for hashing a common prefix once). */
+  copy(): PortableSha256 {
+    const twin = new PortableSha256();
+    twin.state.set(this.state);
+    twin.block.set(this.block);
+    twin.blockLength = this.blockLength;
+    twin.totalBytes = this.totalBytes;
+    return twin;
+  }
+
   update(data: Uint8Array): this {
     this.totalBytes += data.length;
     let offset = 0;

@@ -7,10 +7,26 @@ import { PortableSha256 } from "./sha256-portable.ts";
 export interface Sha256 {
   update(chunk: Uint8Array): unknown;
   digestHex(): string;
+  /** A twin continuing from the current state. */
+  copy(): Sha256;
+}
+
+interface NodeHash {
+  update(data: Uint8Array): unknown;
+  digest(encoding: "hex"): string;
+  copy(): NodeHash;
 }
 
 interface NodeCrypto {
-  createHash(algorithm: "sha256"): { update(data: Uint8Array): unknown; digest(encoding: "hex"): string };
+  createHash(algorithm: "sha256"): NodeHash;
+}
+
+function wrapNodeHash(hash: NodeHash): Sha256 {
+  return {
+    update: (chunk) => hash.update(chunk),
+    digestHex: () => hash.digest("hex"),
+    copy: () => wrapNodeHash(hash.copy()),
+  };
 }
 
 let nodeCrypto: Promise<NodeCrypto | undefined> | undefined;
@@ -28,10 +44,7 @@ function loadNodeCrypto(): Promise<NodeCrypto | undefined> {
 export async function sha256Factory(): Promise<() => Sha256> {
   const crypto = await loadNodeCrypto();
   if (!crypto) return () => new PortableSha256();
-  return () => {
-    const hash = crypto.createHash("sha256");
-    return { update: (chunk) => hash.update(chunk), digestHex: () => hash.digest("hex") };
-  };
+  return () => wrapNodeHash(crypto.createHash("sha256"));
 }
 
 export async function createSha256(): Promise<Sha256> {
@@ -42,4 +55,16 @@ export async function sha256Hex(chunks: AsyncIterable<Uint8Array>): Promise<stri
   const hash = await createSha256();
   for await (const chunk of chunks) hash.update(chunk);
   return hash.digestHex();
+}
+
+/** sha256(content) and sha256(content ‖ suffix) — the file id's hash — in one pass over the content. */
+export async function sha256WithSuffix(
+  chunks: AsyncIterable<Uint8Array>,
+  suffix: string,
+): Promise<{ sha256: string; withSuffix: string }> {
+  const hash = await createSha256();
+  for await (const chunk of chunks) hash.update(chunk);
+  const twin = hash.copy();
+  twin.update(new TextEncoder().encode(suffix));
+  return { sha256: hash.digestHex(), withSuffix: twin.digestHex() };
 }

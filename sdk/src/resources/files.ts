@@ -7,7 +7,7 @@ import { CreateUploadResponse, FileObject } from "@contract";
 import { FileValidationError, IntegrityError } from "../core/errors.ts";
 import { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
-import { sha256Factory, sha256Hex } from "../core/sha256.ts";
+import { sha256Factory, sha256WithSuffix } from "../core/sha256.ts";
 import {
   hashingBody,
   type Progress,
@@ -102,6 +102,22 @@ export class Files extends APIResource {
     return this.core.http.json({ ...options, method: "DELETE", path: `/api/files/${pathPart(fileId)}` });
   }
 
+  private orgId: Promise<string> | undefined;
+
+  /** The file id hashes content ‖ organization id, so the signed-upload flow needs the org. */
+  private organizationId(signal?: AbortSignal): Promise<string> {
+    this.orgId ??= this.core.http
+      .json<{ organization?: { id?: string } }>({ method: "GET", path: "/api/me", signal })
+      .then((me) => {
+        if (!me.organization?.id) throw new Error("GET /api/me returned no organization id");
+        return me.organization.id;
+      });
+    this.orgId.catch(() => {
+      this.orgId = undefined;
+    });
+    return this.orgId;
+  }
+
   private async getFile(path: string, options: CallOptions & { method?: "GET" | "POST" }) {
     const body = await this.core.http.json<unknown>({ ...options, method: options.method ?? "GET", path });
     return parseTolerant(FileObject, body);
@@ -137,13 +153,17 @@ export class Files extends APIResource {
     params: Omit<FileCreateParams, "file">,
   ): Promise<{ fileId: string; file?: FileObject }> {
     const hashing = progressReporter("hashing", source.size, params.onProgress);
-    const sha256 = await sha256Hex(counted(source.open(), hashing.add));
+    const organizationId = await this.organizationId(params.signal);
+    const { sha256, withSuffix: org_sha256 } = await sha256WithSuffix(
+      counted(source.open(), hashing.add),
+      organizationId,
+    );
     const plan = parseTolerant(
       CreateUploadResponse,
       await this.core.http.json<unknown>({
         method: "POST",
         path: "/api/files/uploads",
-        body: { purpose: params.purpose, filename: source.filename, bytes: source.size, sha256 },
+        body: { purpose: params.purpose, filename: source.filename, bytes: source.size, sha256, org_sha256 },
         signal: params.signal,
       }),
     );
@@ -161,10 +181,15 @@ export class Files extends APIResource {
       },
     });
     await put.body?.cancel(); // free the connection; the answer that matters comes from /complete
-    const file = await this.getFile(`/api/files/uploads/${pathPart(plan.file_id)}/complete`, {
-      method: "POST",
-      signal: params.signal,
-    });
+    const file = parseTolerant(
+      FileObject,
+      await this.core.http.json<unknown>({
+        method: "POST",
+        path: `/api/files/uploads/${pathPart(plan.file_id)}/complete`,
+        body: { upload_id: plan.upload_id },
+        signal: params.signal,
+      }),
+    );
     checkIntegrity(file, sha256);
     return { fileId: file.id, file };
   }

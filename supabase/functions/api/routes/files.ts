@@ -14,7 +14,7 @@ import { fileIdFromOrgHash } from "../../_shared/files/file-id.ts";
 import { objectKey, stagingKey } from "../../_shared/files/file-store.ts";
 import { ApiError, notFound } from "../../_shared/http/api-error.ts";
 import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
-import { type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
+import { type ApiContext, type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
 import { decodeCursor, page } from "../pagination.ts";
 import {
   FILE_COLUMNS,
@@ -96,7 +96,8 @@ export function fileRoutes(deps: ApiDeps) {
     return c.json(result, 201);
   });
 
-  app.post("/files/uploads/complete", async (c) => {
+  // The documented path names the file; the bare path is kept for clients of the first version.
+  const complete = async (c: ApiContext) => {
     const { upload_id } = parseWith(CompleteUploadRequest, await readJson(c, 16_384), "body");
     const claims = await deps.signer.verify(upload_id).catch(() => {
       throw new ApiError(400, "invalid_request", "upload_id is not valid or has expired", [
@@ -123,8 +124,15 @@ export function fileRoutes(deps: ApiDeps) {
       if (hasContentRules(pending.purpose)) await validateStored(deps, pending.staging, pending.purpose);
       return fileStaged(tx, deps.store, { ...pending, id: pending.file_id });
     });
+    const named = c.req.param("file_id") as string | undefined;
+    if (named !== undefined && named !== result.file.id)
+      throw new ApiError(400, "invalid_request", "the upload_id is for another file", [
+        { path: "file_id", message: "does not match upload_id" },
+      ]);
     return c.json(fileToWire(result.file), result.created ? 201 : 200);
-  });
+  };
+  app.post("/files/uploads/complete", complete);
+  app.post("/files/uploads/:file_id/complete", complete);
 
   app.get("/files", async (c) => {
     const q = parseWith(FileListQuery, queryObject(c), "query");
