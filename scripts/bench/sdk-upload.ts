@@ -19,7 +19,7 @@ async function writeTestFile(path: string): Promise<void> {
   const out = createWriteStream(path);
   for (let written = 0; written < SIZE; written += block.length) {
     const piece = block.subarray(0, Math.min(block.length, SIZE - written));
-    if (!out.write(piece)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(piece)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise<void>((resolve, reject) =>
     out.end((err?: Error | null) => (err ? reject(err) : resolve())),
