@@ -1,0 +1,126 @@
+// `npm start` exactly as a user runs it: a child process that brings the whole system up, then the
+// demo flow through the SDK (`npm run demo` against the running stack) and the CLI, then Ctrl-C —
+// after which no process of the stack and none of its ports may be left.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/db/cluster.ts";
+import { repoRoot } from "../../scripts/db/migrate.ts";
+import { portIsFree } from "../../scripts/local/stack.ts";
+import { alive, collectOutput, descendants, exited, waitFor } from "./processes.ts";
+
+const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
+let stateDir: string;
+let env: NodeJS.ProcessEnv;
+let start: ChildProcess;
+let output: () => string;
+let token = "";
+let url = "";
+let ports: number[] = [];
+const seenPids = new Set<number>();
+
+beforeAll(async () => {
+  // Under /var/tmp, not the per-user tmp, so the postgres OS user can reach the data directory.
+  stateDir = mkdtempSync(join(process.getuid?.() === 0 ? "/var/tmp" : tmpdir(), "ow-e2e-"));
+  ports = [await freePort(), await freePort()];
+  env = {
+    ...process.env,
+    OW_STATE_DIR: stateDir,
+    OW_PORT: String(ports[0]),
+    OW_DB_PORT: String(ports[1]),
+    NO_COLOR: "1",
+  };
+  start = spawn(tsx, [join(repoRoot, "scripts", "local", "start.ts")], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  output = collectOutput(start);
+  const ready = await waitFor(output, /API token\s+(ow_\S+)/, 90_000, start);
+  token = ready[1]!;
+  url = (await waitFor(output, /OPENWEIGHTS_API_URL=(\S+)/, 5_000))[1]!;
+}, 120_000);
+
+afterAll(async () => {
+  if (start && start.exitCode === null) start.kill("SIGKILL");
+  for (const pid of seenPids) if (alive(pid)) process.kill(pid, "SIGKILL");
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+function remember(): void {
+  if (start.pid) for (const pid of descendants(start.pid)) seenPids.add(pid);
+}
+
+describe("npm start", () => {
+  it("prints the URLs, a ready-to-use token and the next command", () => {
+    expect(output()).toContain("OpenWeights is running");
+    expect(output()).toMatch(/API\s+http:\/\/127\.0\.0\.1:\d+\/functions\/v1\/api/);
+    expect(output()).toContain("npm run demo");
+    expect(token).toMatch(/^ow_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("refuses a second start clearly while the first runs", () => {
+    const second = spawnSync(tsx, [join(repoRoot, "scripts", "local", "start.ts")], {
+      cwd: repoRoot,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/already running \(pid \d+\)/);
+  });
+
+  it("runs the demo through the SDK against the running stack: live logs, metrics, result, dedup", () => {
+    remember();
+    const demo = spawnSync(tsx, [join(repoRoot, "scripts", "local", "demo.ts")], {
+      cwd: repoRoot,
+      env,
+      encoding: "utf8",
+      timeout: 180_000,
+    });
+    remember();
+    expect(demo.stderr).toBe("");
+    expect(demo.status).toBe(0);
+    expect(demo.stdout).toContain("Using the running stack");
+    expect(demo.stdout).toMatch(/│ step 20\/20\s+loss/);
+    expect(demo.stdout).toMatch(/Metrics \(4 events\)/);
+    expect(demo.stdout).toMatch(/Result file result\.json: \{"final_loss"/);
+    expect(demo.stdout).toContain("deduplicated");
+  });
+
+  it("answers the CLI: jobs ls --json lists the demo job, logs prints its lines", () => {
+    const cli = (args: string[]) =>
+      spawnSync(tsx, [join(repoRoot, "sdk", "src", "cli", "main.ts"), ...args], {
+        cwd: repoRoot,
+        env: {
+          ...env,
+          OPENWEIGHTS_API_URL: url,
+          OPENWEIGHTS_API_KEY: token,
+          OPENWEIGHTS_CONFIG_DIR: stateDir,
+        },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const ls = cli(["jobs", "ls", "--json"]);
+    expect(ls.status).toBe(0);
+    const jobs = JSON.parse(ls.stdout) as { id: string; status: string }[];
+    const demoJob = jobs.find((j) => j.id.startsWith("demo-train-"));
+    expect(demoJob?.status).toBe("completed");
+    const logs = cli(["logs", demoJob!.id]);
+    expect(logs.status).toBe(0);
+    expect(logs.stdout).toContain("step 20/20");
+  });
+
+  it("stops every child process and frees its ports on Ctrl-C", async () => {
+    remember();
+    expect(seenPids.size).toBeGreaterThan(0);
+    start.kill("SIGINT");
+    expect(await exited(start, 60_000)).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    const leftovers = [...seenPids].filter(alive);
+    expect(leftovers).toEqual([]);
+    for (const port of ports) expect(await portIsFree(port)).toBe(true);
+  });
+});
