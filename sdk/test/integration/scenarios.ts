@@ -80,7 +80,8 @@ export async function jobLifecycle(t: Target): Promise<void> {
   const family = ow.register({
     type: "sdk-it",
     params: z.object({ nonce: z.string() }),
-    image: "python:3.12-slim",
+    // An image no worker runs: the job must stay unclaimed while the scenario inspects it.
+    image: "openweights/no-worker:0",
     requiresVramGb: 0,
     mount: { "hello.py": new TextEncoder().encode("print('hello')\n") },
     entrypoint: ["python", "hello.py"],
