@@ -10,6 +10,14 @@ import { OpenWeightsError } from "./core/errors.ts";
 import { type FetchLike, HttpClient } from "./core/http.ts";
 import { type Platform, portablePlatform } from "./core/platform.ts";
 import { type JobDefinition, JobFamily } from "./custom-jobs/register.ts";
+import type { Api } from "./jobs/api.ts";
+import type { Chat } from "./jobs/chat.ts";
+import type { BuiltInJobsOptions } from "./jobs/context.ts";
+import type { InspectAi, MmluPro } from "./jobs/evals.ts";
+import { createBuiltInJobs } from "./jobs/index.ts";
+import type { Inference } from "./jobs/inference.ts";
+import type { Logprob } from "./jobs/logprob.ts";
+import type { FineTuning, WeightedSft } from "./jobs/training.ts";
 import { Events } from "./resources/events.ts";
 import { Files } from "./resources/files.ts";
 import { Hardware } from "./resources/hardware.ts";
@@ -27,7 +35,7 @@ export const DEFAULT_BASE_URL = "http://127.0.0.1:54321/functions/v1";
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
 
-export interface ClientOptions {
+export interface ClientOptions extends BuiltInJobsOptions {
   /** An `ow_…` API token (exchanged for short-lived JWTs) or a JWT. Default: $OPENWEIGHTS_API_KEY. */
   apiKey?: string | undefined;
   /** Functions base URL. Default: $OPENWEIGHTS_API_URL, else the local stack. */
@@ -61,6 +69,15 @@ export class OpenWeights {
   readonly workers: Workers;
   readonly organization: Organization;
   readonly hardware: Hardware;
+  /** Built-in jobs (sdk/src/jobs): SFT/DPO/ORPO, weighted SFT, logprobs, batch inference, serving, evals. */
+  readonly fineTuning: FineTuning;
+  readonly weightedSft: WeightedSft;
+  readonly logprob: Logprob;
+  readonly inference: Inference;
+  readonly api: Api;
+  readonly chat: Chat;
+  readonly inspectAi: InspectAi;
+  readonly mmluPro: MmluPro;
   private readonly credentials: TokenCredentials;
 
   constructor(options: ClientOptions = {}) {
@@ -111,6 +128,27 @@ export class OpenWeights {
     this.workers = new Workers(this);
     this.organization = new Organization(this);
     this.hardware = new Hardware(this);
+    const builtIns = createBuiltInJobs(
+      {
+        jobs: this.jobs,
+        files: this.files,
+        events: this.events,
+        runs: this.runs,
+        workers: this.workers,
+        platform: this.platform,
+        clock,
+        fetch: fetchImpl,
+      },
+      { images: options.images, hfOrg: options.hfOrg, jobScripts: options.jobScripts },
+    );
+    this.fineTuning = builtIns.fineTuning;
+    this.weightedSft = builtIns.weightedSft;
+    this.logprob = builtIns.logprob;
+    this.inference = builtIns.inference;
+    this.api = builtIns.api;
+    this.chat = builtIns.chat;
+    this.inspectAi = builtIns.inspectAi;
+    this.mmluPro = builtIns.mmluPro;
   }
 
   /** The organization, role and token behind this client's credential. */

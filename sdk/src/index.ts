@@ -14,6 +14,39 @@ export { createSha256, type Sha256, sha256Hex } from "./core/sha256.ts";
 export { type Progress, toUploadSource, type Uploadable, type UploadSource } from "./core/uploadable.ts";
 export type { MountSource } from "./custom-jobs/mounts.ts";
 export type { JobCreateOptions, JobDefinition, JobFamily, TypedJob } from "./custom-jobs/register.ts";
+export { type Api, DEFAULT_API_TIMEOUT_SECONDS, DEPLOY_DEFAULTS, type DeployParams } from "./jobs/api.ts";
+export { type ApiParams, apiParams, apiVramGuess } from "./jobs/api-params.ts";
+export { Chat, type ChatCompletionBody, ChatCompletions } from "./jobs/chat.ts";
+export {
+  type BuiltInImages,
+  type BuiltInJobsOptions,
+  DEFAULT_IMAGES,
+  type JobScriptsLoader,
+} from "./jobs/context.ts";
+export { ApiDeployment, DeploymentFailedError, runpodProxyUrl, type UpOptions } from "./jobs/deployment.ts";
+export {
+  type InspectAi,
+  type InspectAiParams,
+  inspectAiParams,
+  type MmluPro,
+  type MmluProParams,
+  mmluProParams,
+} from "./jobs/evals.ts";
+export { type BuiltInCreateOptions, BuiltInFamily, type InlineJobOptions } from "./jobs/family.ts";
+export { type Inference, type InferenceParams, inferenceParams } from "./jobs/inference.ts";
+export { type Logprob, type LogprobParams, logprobParams } from "./jobs/logprob.ts";
+export { canonicalJson, formatTemplate } from "./jobs/model-naming.ts";
+export { loadOpenAI, type OpenAIClientLike } from "./jobs/openai-client.ts";
+export { parseLearningRate } from "./jobs/param-rules.ts";
+export type { FineTuning, WeightedSft } from "./jobs/training.ts";
+export {
+  DEFAULT_FINETUNED_MODEL_ID,
+  type FineTuningParams,
+  fineTuningParams,
+  type WeightedSftParams,
+  weightedSftParams,
+} from "./jobs/training-params.ts";
+export * as vram from "./jobs/vram.ts";
 export type { Event, EventListParams } from "./resources/events.ts";
 export type { FileCreateParams, FileListParams, FileObject } from "./resources/files.ts";
 export type { HardwareOption } from "./resources/hardware.ts";

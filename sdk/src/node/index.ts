@@ -4,10 +4,12 @@
  */
 import { type ClientOptions, OpenWeights as PortableOpenWeights } from "../index.ts";
 import { run } from "../job/run.ts";
+import { nodeJobScripts } from "../jobs/node-scripts.ts";
 import { nodePlatform, writeResponseToFile } from "./files.ts";
 import { nodeUploadFetch } from "./http-upload.ts";
 
 export * from "../index.ts";
+export { findJobScriptsDir, listJobScripts, nodeJobScripts } from "../jobs/node-scripts.ts";
 export { fileFromPath, nodePlatform, walkDirectory, writeResponseToFile } from "./files.ts";
 export { DEFAULT_IGNORES, IGNORE_FILE, IgnoreList } from "./ignore.ts";
 
@@ -16,6 +18,8 @@ export class OpenWeights extends PortableOpenWeights {
     super({
       ...options,
       platform: options.platform ?? nodePlatform,
+      // built-in jobs mount the scripts shipped in the package's job-scripts/ folder
+      jobScripts: options.jobScripts ?? nodeJobScripts(),
       // an injected fetch (tests, proxies) carries uploads too; otherwise node:http keeps memory flat
       uploadFetch: options.uploadFetch ?? (options.fetch ? undefined : nodeUploadFetch),
     });

@@ -1,0 +1,54 @@
+/**
+ * `ow.api`: OpenAI-compatible serving (`python3 serve/serve.py`, vLLM). `create` submits the job;
+ * `deploy` submits it and returns an ApiDeployment handle. The server always requires a key: by
+ * default the job generates one and reports it in its `api_ready` event, so the request stays
+ * deterministic and deploying the same model twice reuses the running job.
+ */
+import type { z } from "zod";
+import { type ApiParams, apiParams, apiVramGuess } from "./api-params.ts";
+import type { BuiltInContext } from "./context.ts";
+import { ApiDeployment } from "./deployment.ts";
+import { type BuiltInCreateOptions, BuiltInFamily } from "./family.ts";
+import type { OpenAIImporter } from "./openai-client.ts";
+
+/** Serving jobs end when canceled (`down()`) or after this long, so a forgotten one stops billing. */
+export const DEFAULT_API_TIMEOUT_SECONDS = 4 * 3600;
+
+/** The original's `deploy` defaults (more concurrent sequences than a bare serving job). */
+export const DEPLOY_DEFAULTS = { max_num_seqs: 100, max_model_len: 2048 } as const;
+
+export type DeployParams = Omit<ApiParams, "model">;
+
+export class Api extends BuiltInFamily<typeof apiParams> {
+  /** Injected in tests; defaults to importing the `openai` package. */
+  openaiImporter: OpenAIImporter | undefined;
+
+  constructor(ctx: BuiltInContext) {
+    super(
+      {
+        type: "api",
+        schema: apiParams,
+        image: "vllm",
+        entrypoint: ["python3", "serve/serve.py"],
+        vramGuess: (p: z.output<typeof apiParams>) => apiVramGuess(p),
+        timeoutSeconds: DEFAULT_API_TIMEOUT_SECONDS,
+      },
+      ctx,
+    );
+  }
+
+  /** Submits (or finds the running) serving job for `model`; call `up()` on the handle to wait for it. */
+  async deploy(
+    model: string,
+    params: DeployParams = {},
+    options: BuiltInCreateOptions = {},
+  ): Promise<ApiDeployment> {
+    const job = await this.create({ ...DEPLOY_DEFAULTS, ...params, model }, options);
+    return new ApiDeployment(job, this.ctx, this.openaiImporter);
+  }
+
+  /** A handle for an existing serving job. */
+  async attach(jobId: string): Promise<ApiDeployment> {
+    return new ApiDeployment(await this.ctx.jobs.retrieve(jobId), this.ctx, this.openaiImporter);
+  }
+}
