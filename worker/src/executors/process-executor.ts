@@ -3,24 +3,31 @@ import { readdirSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import type { JobExit } from "../run/failure-classifier.ts";
 import { type Executor, type JobLaunch, LaunchError, type RunningJob } from "./executor.ts";
+import { guardAgainstOrphaning } from "./orphan-guard.ts";
 
 export interface ProcessExecutorOptions {
   /** After the main process exits, leftover processes in its group get this long after SIGTERM. */
   sweepGraceMs?: number;
+  /** Kill the job's group if this worker dies without doing so (default true; see orphan-guard.ts). */
+  orphanGuard?: boolean;
 }
 
 /**
  * Runs the job as a child process in its own process group (`detached: true` makes it a group
  * leader), so a kill reaches everything it started — a trainer's dataloader workers, a vLLM
  * server's engine processes. A process that leaves the group (setsid) escapes; a container or
- * cgroup is the only complete answer, which is what the docker executor gives.
+ * cgroup is the only complete answer, which is what the docker executor gives. Its own session
+ * also takes the job out of reach of a kill of the worker's group, so a guard process kills the
+ * job's group should the worker die without doing it (orphan-guard.ts).
  */
 export class ProcessExecutor implements Executor {
   readonly name = "process";
   readonly #sweepGraceMs: number;
+  readonly #orphanGuard: boolean;
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.#sweepGraceMs = options.sweepGraceMs ?? 5_000;
+    this.#orphanGuard = options.orphanGuard ?? true;
   }
 
   jobRoot(workdir: string): string {
@@ -40,7 +47,10 @@ export class ProcessExecutor implements Executor {
       child.once("spawn", resolve);
       child.once("error", (error) => reject(new LaunchError(`cannot start ${file}: ${error.message}`)));
     });
-    return startedProcess(child, this.#sweepGraceMs);
+    const guard = this.#orphanGuard ? guardAgainstOrphaning(child.pid as number) : null;
+    const running = startedProcess(child, this.#sweepGraceMs);
+    void running.exited.finally(() => guard?.stop());
+    return running;
   }
 }
 
