@@ -281,9 +281,15 @@ export function defineWorkerLoopScenarios(makeHarness: () => Promise<LoopHarness
         entrypoint: node(`console.log("pid " + process.pid); setTimeout(() => console.log("done"), 400);`),
       });
       const w = await worker({ shutdownGraceMs: 10_000 });
-      await eventually(
+      const { runs } = await eventually(
         () => h.job(jobId),
         (j) => j.runs.length === 1,
+      );
+      // Wait until the job really runs: a claim still in flight when shutdown begins is handed
+      // back by design, and this scenario is about a job that is already running.
+      await eventually(
+        () => h.logLines(runs[0]!.id),
+        (lines) => lines.some((l) => l.line.startsWith("pid ")),
       );
       w.handle.shutdown("SIGTERM");
       await w.handle.done;

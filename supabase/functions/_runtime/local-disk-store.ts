@@ -4,7 +4,9 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import type { FileStore } from "../_shared/files/file-store.ts";
 
 export interface LocalDiskOptions {
@@ -28,17 +30,17 @@ export function createLocalDiskStore(options: LocalDiskOptions): FileStore {
       const partial = `${target}.partial-${crypto.randomUUID()}`;
       let bytes = 0;
       try {
-        const sink = Writable.toWeb(createWriteStream(partial));
-        await body
-          .pipeThrough(
-            new TransformStream<Uint8Array, Uint8Array>({
-              transform(c, ctl) {
-                bytes += c.byteLength;
-                ctl.enqueue(c);
-              },
-            }),
-          )
-          .pipeTo(sink as WritableStream<Uint8Array>);
+        const counted = body.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              bytes += chunk.byteLength;
+              controller.enqueue(chunk);
+            },
+          }),
+        );
+        // pipeline() settles only after the file stream has closed, so the cleanup below cannot
+        // race a write stream that is still opening (which left empty .partial files behind).
+        await pipeline(Readable.fromWeb(counted as NodeWebStream), createWriteStream(partial));
         await rename(partial, target);
       } catch (error) {
         await rm(partial, { force: true });

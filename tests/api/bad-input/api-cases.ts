@@ -506,7 +506,7 @@ function fileFamily(f: ApiFixture): BadCase[] {
     method: "POST",
     path: "/api/files/uploads/..%2Fx/complete",
     auth: creds.admin,
-    status: 404,
+    status: 400,
   });
 
   // listing

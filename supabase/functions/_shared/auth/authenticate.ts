@@ -3,7 +3,6 @@
 // for such a token (valid until it expires — keep OW_JWT_TTL_SECONDS short), or a Supabase Auth
 // session JWT (dashboard users; membership rows decide their organization).
 import type { DbClaims, Sql } from "../db/session.ts";
-import { asAnon } from "../db/session.ts";
 import { ApiError } from "../http/api-error.ts";
 import { sha256Hex } from "./hashing.ts";
 import type { TokenSigner } from "./token-signer.ts";
@@ -36,10 +35,9 @@ const TOKEN_SHAPE = /^ow_[A-Za-z0-9_-]{43}$/;
 export async function exchangeApiToken(sql: Sql, token: string): Promise<ExchangedToken & { outcome: "ok" }> {
   if (!TOKEN_SHAPE.test(token)) throw new ApiError(401, "invalid_token", "the API token is not valid");
   const hash = await sha256Hex(token);
-  const [row] = await asAnon(
-    sql,
-    (tx) => tx<ExchangedToken[]>`select * from public.exchange_api_token(${hash})`,
-  );
+  // One statement, no transaction: the function is security definer and needs no caller claims,
+  // and a raw-token request otherwise paid four extra round trips (bench:api: 4.8× the direct call).
+  const [row] = await sql<ExchangedToken[]>`select * from public.exchange_api_token(${hash})`;
   switch (row?.outcome) {
     case "ok":
       return row as ExchangedToken & { outcome: "ok" };

@@ -98,6 +98,8 @@ export function fileRoutes(deps: ApiDeps) {
 
   // The documented path names the file; the bare path is kept for clients of the first version.
   const complete = async (c: ApiContext) => {
+    const named = c.req.param("file_id") as string | undefined;
+    if (named !== undefined) parseWith(FileId, named, "file id");
     const { upload_id } = parseWith(CompleteUploadRequest, await readJson(c, 16_384), "body");
     const claims = await deps.signer.verify(upload_id).catch(() => {
       throw new ApiError(400, "invalid_request", "upload_id is not valid or has expired", [
@@ -124,7 +126,6 @@ export function fileRoutes(deps: ApiDeps) {
       if (hasContentRules(pending.purpose)) await validateStored(deps, pending.staging, pending.purpose);
       return fileStaged(tx, deps.store, { ...pending, id: pending.file_id });
     });
-    const named = c.req.param("file_id") as string | undefined;
     if (named !== undefined && named !== result.file.id)
       throw new ApiError(400, "invalid_request", "the upload_id is for another file", [
         { path: "file_id", message: "does not match upload_id" },
