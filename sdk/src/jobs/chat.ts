@@ -73,4 +73,9 @@ export class Chat {
   constructor(readonly api: Api) {
     this.completions = new ChatCompletions(this);
   }
+
+  /** Cancels every deployment this client started for chat. */
+  close(): Promise<void> {
+    return this.completions.close();
+  }
 }
