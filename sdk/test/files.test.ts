@@ -111,6 +111,7 @@ describe("files", () => {
       purpose: "result",
       bytes: dataset.byteLength,
       sha256: sha(dataset),
+      org_sha256: sha(Buffer.concat([Buffer.from(dataset), Buffer.from(ORG_ID)])),
     });
     expect(calls[1]?.headers.get("authorization")).toBeNull();
     expect(sha(calls[1]!.body)).toBe(sha(dataset));

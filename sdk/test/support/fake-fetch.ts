@@ -22,7 +22,10 @@ export function apiError(status: number, code: string, message = code, requestId
   return json({ error: { code, message, request_id: requestId } }, status);
 }
 
-/** Routes are `"METHOD /path"`; unknown routes answer 404 not_found. */
+/**
+ * Routes are `"METHOD /path"`; unknown routes answer 404 not_found. `GET /api/me` answers with
+ * ORG_ID unless a route overrides it, and is not recorded (the client asks it once, lazily).
+ */
 export function fakeFetch(routes: Record<string, Handler>) {
   const calls: RecordedCall[] = [];
   const attempts = new Map<string, number>();
@@ -30,6 +33,15 @@ export function fakeFetch(routes: Record<string, Handler>) {
     const request = new Request(input, init);
     const url = new URL(request.url);
     const body = new Uint8Array(await request.arrayBuffer());
+    const bare = url.pathname.replace(/^\/functions\/v1/, "");
+    if (request.method === "GET" && bare === "/api/me" && !routes["GET /api/me"]) {
+      return json({
+        organization: { id: ORG_ID, name: "test", created_at: "2026-01-01T00:00:00Z" },
+        token_id: null,
+        role: "admin",
+        user_id: null,
+      });
+    }
     const call: RecordedCall = {
       method: request.method,
       path: url.pathname,

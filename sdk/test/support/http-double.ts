@@ -36,6 +36,23 @@ export async function startHttpDouble(routes: Record<string, DoubleHandler> = {}
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? "/", "http://x");
     const path = url.pathname.replace(/^\/functions\/v1/, "");
+    if (req.method === "GET" && path === "/api/me" && !double.routes["GET /api/me"]) {
+      // Every double belongs to one organization; the client asks once, lazily (signed uploads).
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          organization: {
+            id: "00000000-0000-4000-8000-000000000001",
+            name: "test",
+            created_at: "2026-01-01T00:00:00Z",
+          },
+          token_id: null,
+          role: "admin",
+          user_id: null,
+        }),
+      );
+      return;
+    }
     const request = {
       method: req.method ?? "GET",
       path,
