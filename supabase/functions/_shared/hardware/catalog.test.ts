@@ -30,8 +30,20 @@ describe("the checked-in catalog", () => {
   });
 
   it("marks only the original's verified GPUs as auto-selectable", () => {
-    const verified = GPU_TYPES.filter((g) => g.verified).map((g) => g.short).sort();
-    expect(verified).toEqual(["6000Ada", "A100", "A100S", "A40", "A4500", "H100N", "H100S", "H200", "RTX3090"]);
+    const verified = GPU_TYPES.filter((g) => g.verified)
+      .map((g) => g.short)
+      .sort();
+    expect(verified).toEqual([
+      "6000Ada",
+      "A100",
+      "A100S",
+      "A40",
+      "A4500",
+      "H100N",
+      "H100S",
+      "H200",
+      "RTX3090",
+    ]);
     expect(defaultCatalog.autoConfigs.every((c) => c.verified)).toBe(true);
   });
 
@@ -116,7 +128,9 @@ describe("merging RunPod's GET /v2/catalog/gpus", () => {
   });
 
   it("accepts a bare list and survives garbage", () => {
-    expect(findGpu(mergeRunpodCatalog([{ id: "NVIDIA A40", price: { secure: 0.5 } }]), "A40")?.pricePerGpuHour).toBe(0.5);
+    expect(
+      findGpu(mergeRunpodCatalog([{ id: "NVIDIA A40", price: { secure: 0.5 } }]), "A40")?.pricePerGpuHour,
+    ).toBe(0.5);
     for (const garbage of [null, 42, "x", { gpus: "no" }, [null, 1]]) {
       expect(mergeRunpodCatalog(garbage).configs).toEqual(defaultCatalog.configs);
     }
