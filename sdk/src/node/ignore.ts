@@ -4,7 +4,8 @@
  * `*`, `**`, `?`, trailing `/` for directories, leading `/` or an inner `/` to anchor, `!` to
  * re-include; the last matching pattern wins).
  */
-export const DEFAULT_IGNORES = [".git/", "node_modules/", "__pycache__/", ".venv/"];
+// .openweights/ holds a local stack's keys and database, and the worker reserves that name in a job's directory.
+export const DEFAULT_IGNORES = [".git/", "node_modules/", "__pycache__/", ".venv/", ".openweights/"];
 export const IGNORE_FILE = ".owignore";
 
 interface Rule {

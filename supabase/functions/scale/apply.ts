@@ -76,23 +76,34 @@ async function applyOne(
       return createWorker(deps, action, now, blockedOrgs);
     case "shutdown_worker": {
       const worker = snapshot.workers.find((w) => w.id === action.workerId);
-      if (action.terminateNow && worker?.podId) {
-        await terminate(deps, action.organizationId, worker.podId);
-        await endWorker(deps.sql, action.workerId, "terminated", `scaler: ${action.reason}`);
-      } else {
-        await asService(
-          deps.sql,
-          (
-            tx,
-          ) => tx`update public.workers set shutdown_requested = true, shutdown_reason = ${`scaler: ${action.reason}`},
+      // Fenced like every write after a claim: only a worker that still runs nothing is told to
+      // go (it may have claimed a job since the snapshot), and only then may its pod be killed.
+      const stopped = await asService(
+        deps.sql,
+        (
+          tx,
+        ) => tx`update public.workers set shutdown_requested = true, shutdown_reason = ${`scaler: ${action.reason}`},
           shutdown_requested_at = coalesce(shutdown_requested_at, now()), status = 'shutdown'
-          where id = ${action.workerId} and status in ('starting', 'active')
-            and not exists (select from public.runs r where r.worker_id = ${action.workerId} and r.status = 'in_progress')`,
-        );
+        where id = ${action.workerId} and status in ('starting', 'active', 'shutdown')
+          and not exists (select from public.runs r where r.worker_id = ${action.workerId} and r.status = 'in_progress')
+        returning id`,
+      );
+      const podId = worker?.podId ?? null;
+      if (stopped.length === 0)
+        return {
+          ...base,
+          podId,
+          outcome: "skipped",
+          error: "the worker is busy again",
+          detail: { reason: action.reason },
+        };
+      if (action.terminateNow && podId) {
+        await terminate(deps, action.organizationId, podId);
+        await endWorker(deps.sql, action.workerId, "terminated", `scaler: ${action.reason}`);
       }
       return {
         ...base,
-        podId: worker?.podId ?? null,
+        podId,
         outcome: "applied",
         detail: { reason: action.reason, terminateNow: action.terminateNow },
       };
@@ -288,7 +299,13 @@ async function audit(sql: Sql, tickId: string, results: AppliedAction[]): Promis
       tx,
     ) => tx`insert into public.scaling_actions (organization_id, tick_id, kind, worker_id, pod_id, detail, outcome, error)
     select x.organization_id, ${tickId}::uuid, x.kind, x.worker_id, x.pod_id, coalesce(x.detail, '{}'), x.outcome, x.error
-    from jsonb_to_recordset(${tx.json(rows as never)}) as x(organization_id uuid, kind text, worker_id text, pod_id text, detail jsonb, outcome text, error text)`,
+    from jsonb_to_recordset(${tx.json(rows as never)}) as x(organization_id uuid, kind text, worker_id text, pod_id text, detail jsonb, outcome text, error text)
+    -- Diagnostics (deferred, unschedulable) repeat every tick while a job waits: one row per
+    -- organization and reason every 10 minutes is enough.
+    where x.kind not in ('deferred', 'unschedulable') or not exists (
+      select from public.scaling_actions s
+      where s.kind = x.kind and s.organization_id = x.organization_id and s.detail ->> 'reason' = x.detail ->> 'reason'
+        and s.created_at > now() - interval '10 minutes')`,
   );
 }
 

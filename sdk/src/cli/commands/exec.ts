@@ -38,7 +38,13 @@ export const exec: Command = {
     force: { type: "boolean", description: "rerun even if the same job already completed" },
   },
   async run(parsed, io) {
-    const command = parsed.positionals.join(" ").trim();
+    // One argument is a shell command line (`ow exec "a && b"`); several are argv words
+    // (`ow exec -- python3 -c "print(1)"`) and are quoted so the shell sees them unchanged.
+    const command = (
+      parsed.positionals.length === 1
+        ? (parsed.positionals[0] ?? "")
+        : parsed.positionals.map(shellQuote).join(" ")
+    ).trim();
     if (!command) throw new UsageError("missing <command…>");
     if (parsed.flags.gpus !== undefined && parsed.flags.gpu === undefined)
       throw new UsageError("--gpus needs --gpu");
@@ -76,3 +82,8 @@ export const exec: Command = {
     return final.status === "completed" ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** POSIX single-quoting, except for words that need none. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}

@@ -71,7 +71,9 @@ async function jobIds(parsed: { positionals: string[] }, io: Io): Promise<string
   const fromStdin = parsed.positionals.includes("-") || (parsed.positionals.length === 0 && !io.stdin.isTTY);
   const ids = parsed.positionals.filter((p) => p !== "-");
   if (fromStdin) ids.push(...(await readAllStdin(io)).split(/\s+/).filter(Boolean));
-  if (ids.length === 0) throw new UsageError("missing <job-id> (or `-` to read ids from stdin)");
+  // An empty pipe (`ow ls --status pending -q | ow cancel -` with nothing pending) is nothing to do.
+  if (ids.length === 0 && !fromStdin)
+    throw new UsageError("missing <job-id> (or `-` to read ids from stdin)");
   return ids;
 }
 
