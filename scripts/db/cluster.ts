@@ -51,7 +51,9 @@ export async function freePort(): Promise<number> {
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const port = options.port ?? (await freePort());
-  const bin = options.forceEmbedded ? undefined : systemPostgresBin();
+  // OW_EMBEDDED_POSTGRES=1 exercises the path a machine with only Node takes.
+  const embedded = options.forceEmbedded ?? process.env.OW_EMBEDDED_POSTGRES === "1";
+  const bin = embedded ? undefined : systemPostgresBin();
   return bin ? startSystem(bin, port, options) : startEmbedded(port, options);
 }
 
