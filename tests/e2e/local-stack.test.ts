@@ -2,7 +2,7 @@
 // demo flow through the SDK (`npm run demo` against the running stack) and the CLI, then Ctrl-C —
 // after which no process of the stack and none of its ports may be left.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +24,7 @@ const seenPids = new Set<number>();
 beforeAll(async () => {
   // Under /var/tmp, not the per-user tmp, so the postgres OS user can reach the data directory.
   stateDir = mkdtempSync(join(process.getuid?.() === 0 ? "/var/tmp" : tmpdir(), "ow-e2e-"));
+  chmodSync(stateDir, 0o755); // the postgres OS user must reach the data directory inside it
   ports = [await freePort(), await freePort()];
   env = {
     ...process.env,
