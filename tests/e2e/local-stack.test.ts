@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/db/cluster.ts";
 import { repoRoot } from "../../scripts/db/migrate.ts";
 import { portIsFree } from "../../scripts/local/stack.ts";
-import { alive, collectOutput, descendants, exited, waitFor } from "./processes.ts";
+import { alive, collectOutput, descendants, waitFor } from "./processes.ts";
 
 const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
 let stateDir: string;

@@ -8,7 +8,7 @@ export type { SuiteResult };
 export async function runChecks(): Promise<SuiteResult[]> {
   const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
   const checks: [string, string, string[]][] = [
-    ["biome", bin("biome"), ["check", "--reporter=summary", "."]],
+    ["biome", bin("biome"), ["check", "--error-on-warnings", "--reporter=summary", "."]],
     ["typecheck", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
   ];
   const results: SuiteResult[] = [];
