@@ -16,6 +16,7 @@ create table public.workers (
   cost_per_hour numeric(10, 4) not null default 0 constraint cost_nonnegative check (cost_per_hour >= 0),
   shutdown_requested boolean not null default false,
   shutdown_reason text,
+  shutdown_requested_at timestamptz,
   last_heartbeat_at timestamptz,
   -- Last time it started or finished a run (idle detection).
   last_active_at timestamptz not null default now(),

@@ -39,12 +39,11 @@ create table public.jobs (
 );
 -- Claim: pending jobs of an org and image, best first.
 create index jobs_claim_idx on public.jobs (organization_id, image, priority desc, created_at, id) where status = 'pending';
--- Scaler snapshot: all pending jobs.
-create index jobs_pending_idx on public.jobs (created_at) where status = 'pending';
--- Lists: newest first, optionally by status / type; params containment.
+-- Lists: newest first, optionally by status (by type: walk newest-first and filter); params
+-- containment. Every index here is rewritten on each status change (no HOT updates), so each
+-- must serve a query; jobs_claim_idx also serves the scaler's scan of pending jobs.
 create index jobs_org_created_idx on public.jobs (organization_id, created_at desc, id desc);
 create index jobs_org_status_idx on public.jobs (organization_id, status, created_at desc);
-create index jobs_org_type_idx on public.jobs (organization_id, type, created_at desc);
 create index jobs_params_idx on public.jobs using gin (params jsonb_path_ops);
 create trigger jobs_touch before update on public.jobs
   for each row execute function internal.touch_updated_at();

@@ -23,4 +23,3 @@ create unique index runs_one_in_progress_per_job on public.runs (job_id) where s
 create index runs_job_idx on public.runs (job_id, attempt);
 create index runs_worker_live_idx on public.runs (worker_id) where status = 'in_progress';
 create index runs_lease_idx on public.runs (lease_expires_at) where status = 'in_progress';
-create index runs_org_idx on public.runs (organization_id, started_at desc);

@@ -5,7 +5,9 @@ create table public.hardware_cooldowns (
   organization_id uuid not null references public.organizations (id) on delete cascade,
   gpu text not null constraint gpu_length check (char_length(gpu) between 1 and 100),
   level integer not null default 1 constraint level_positive check (level >= 1),
-  until timestamptz not null,
+  -- Consecutive failures not yet turned into a cooldown (the ladder's threshold).
+  failures integer not null default 0 constraint failures_nonnegative check (failures >= 0),
+  until timestamptz,
   last_error text,
   updated_at timestamptz not null default now(),
   primary key (organization_id, gpu)

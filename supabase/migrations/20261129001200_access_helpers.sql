@@ -90,5 +90,13 @@ as $$
   )
 $$;
 
+/** The worker id and organization of a worker-role caller, from one parse of the claims. */
+create function internal.caller_worker() returns table (worker_id text, organization_id uuid)
+language sql stable set search_path = ''
+as $$
+  select case when c ->> 'token_role' = 'worker' then c ->> 'worker_id' end, internal.as_uuid(c ->> 'organization_id')
+  from (select internal.claims() as c) x
+$$;
+
 grant execute on all functions in schema internal to authenticated, service_role;
 revoke execute on function internal.touch_updated_at(), internal.create_default_limits(), internal.keep_last_admin() from authenticated;

@@ -49,8 +49,11 @@ declare
   d record;
   r public.runs;
   j public.jobs;
+  platform_fault boolean;
 begin
   select * into d from internal.failure_decision(p_kind);
+  -- Retried without costing an attempt (lost, preempted, system_error): capped by max_lost_runs.
+  platform_fault := d.may_retry and not d.counts_attempt;
   update public.runs set status = p_run_status, failure_kind = p_kind, failure_message = left(p_message, 10000),
       exit_code = p_exit_code, finished_at = now()
     where id = p_run_id returning * into r;
@@ -63,10 +66,10 @@ begin
   end if;
   will_retry := d.may_retry
     and j.counted_failures + (case when d.counts_attempt then 1 else 0 end) < j.max_attempts
-    and j.lost_runs + (case when p_kind = 'lost' then 1 else 0 end) < internal.max_lost_runs();
+    and j.lost_runs + (case when platform_fault then 1 else 0 end) < internal.max_lost_runs();
   update public.jobs set
       counted_failures = counted_failures + (case when d.counts_attempt then 1 else 0 end),
-      lost_runs = lost_runs + (case when p_kind = 'lost' then 1 else 0 end),
+      lost_runs = lost_runs + (case when platform_fault then 1 else 0 end),
       status = case when will_retry then 'pending'::public.job_status else d.final_status end,
       worker_id = null,
       failure_kind = case when will_retry then null else p_kind end,

@@ -57,23 +57,34 @@ begin
 end;
 $$;
 
+/** Fenced completion in one update: zero rows means the lease is lost (OWLEA). */
 create function public.complete_run(p_run_id uuid, p_exit_code integer default 0)
 returns table (job_status public.job_status, will_retry boolean)
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  r public.runs := internal.fenced_run(p_run_id);
-  j public.jobs;
+  me text;
+  org uuid;
+  done_job text;
+  final public.job_status;
 begin
-  update public.runs set status = 'completed', exit_code = p_exit_code, finished_at = now() where id = r.id;
-  select * into j from public.jobs where id = r.job_id for update;
-  if j.status = 'in_progress' then
-    update public.jobs set status = 'completed', worker_id = null, finished_at = now(),
-        outputs = internal.run_outputs(r.id)
-      where id = j.id returning status into j.status;
+  select c.worker_id, c.organization_id into me, org from internal.caller_worker() c;
+  update public.runs r set status = 'completed', exit_code = p_exit_code, finished_at = now()
+    where r.id = p_run_id and r.worker_id = me and r.organization_id = org and r.status = 'in_progress'
+    returning r.job_id into done_job;
+  if done_job is null then
+    raise exception 'run % is not in progress on this worker (lease lost)', p_run_id using errcode = 'OWLEA';
   end if;
-  update public.workers set last_active_at = now() where id = r.worker_id;
-  return query select j.status, false;
+  -- A job canceled while its run was finishing keeps its status (the update matches nothing).
+  update public.jobs j set status = 'completed', worker_id = null, finished_at = now(),
+      outputs = internal.run_outputs(p_run_id)
+    where j.id = done_job and j.status = 'in_progress'
+    returning j.status into final;
+  if final is null then
+    select j.status into final from public.jobs j where j.id = done_job;
+  end if;
+  update public.workers set last_active_at = now() where id = me;
+  return query select final, false;
 end;
 $$;
 

@@ -50,10 +50,12 @@ begin
     raise exception 'only worker tokens can stop themselves' using errcode = 'OWFRB';
   end if;
   perform internal.settle_failed_run(r.id, 'preempted', 'the worker stopped: ' || coalesce(p_reason, ''), null, 'failed')
-    from (select id from public.runs where worker_id = me and status = 'in_progress' for update) r;
+    from (select id from public.runs where worker_id = me and organization_id = internal.claim_org()
+          and status = 'in_progress' for update) r;
   update public.workers set status = 'terminated', terminated_at = now(), shutdown_reason = coalesce(shutdown_reason, p_reason)
     where id = me and organization_id = internal.claim_org() and status not in ('terminated', 'lost');
-  update public.api_tokens set revoked_at = now() where worker_id = me and revoked_at is null;
+  update public.api_tokens set revoked_at = now()
+    where worker_id = me and organization_id = internal.claim_org() and revoked_at is null;
 end;
 $$;
 
@@ -71,6 +73,7 @@ begin
   end if;
   perform internal.require_member(w.organization_id, true);
   update public.workers set shutdown_requested = true, shutdown_reason = p_reason,
+      shutdown_requested_at = coalesce(shutdown_requested_at, now()),
       status = case when status in ('starting', 'active') then 'shutdown'::public.worker_status else status end
     where id = w.id returning * into w;
   return w;

@@ -1,32 +1,5 @@
 -- Why: the scale function plans from one consistent snapshot taken in a single round trip
--- (pending jobs, workers, cooldowns, limits with today's spend). The cooldown ladder also counts
--- consecutive failures below its threshold, and workers remember when shutdown was requested so
--- a worker that never leaves can be declared lost.
-alter table public.hardware_cooldowns add column failures integer not null default 0
-  constraint failures_nonnegative check (failures >= 0);
-alter table public.hardware_cooldowns alter column until drop not null;
-alter table public.workers add column shutdown_requested_at timestamptz;
-
-create or replace function public.request_worker_shutdown(p_worker_id text, p_reason text default 'requested by an admin')
-returns public.workers
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  w public.workers;
-begin
-  select * into w from public.workers where id = p_worker_id for update;
-  if not found or not internal.is_member(w.organization_id) then
-    raise exception 'worker % not found', p_worker_id using errcode = 'OWNFD';
-  end if;
-  perform internal.require_member(w.organization_id, true);
-  update public.workers set shutdown_requested = true, shutdown_reason = p_reason,
-      shutdown_requested_at = coalesce(shutdown_requested_at, now()),
-      status = case when status in ('starting', 'active') then 'shutdown'::public.worker_status else status end
-    where id = w.id returning * into w;
-  return w;
-end;
-$$;
-
+-- (pending jobs, workers, cooldowns, limits with today's spend).
 create function internal.epoch_ms(t timestamptz) returns double precision
 language sql immutable set search_path = ''
 as $$ select extract(epoch from t) * 1000 $$;
