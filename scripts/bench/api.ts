@@ -2,14 +2,9 @@
 // token and exchanged JWT) against the same public.submit_job call made directly from Node, and
 // log-append throughput through the worker-api. Starts its own cluster and gateway; prints a
 // markdown table (medians of a few repetitions, after a warm-up).
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+
 import postgres from "postgres";
-import { type Cluster, freePort, startCluster } from "../db/cluster.ts";
-import { migrate } from "../db/migrate.ts";
-import { type GatewayProcess, startGateway } from "../gateway/spawn.ts";
+import { startBenchStack } from "./bench-stack.ts";
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 300);
@@ -135,38 +130,14 @@ const LINE =
   "2026-11-29 12:00:00 INFO step 000000 loss=0.123456 lr=0.000100 grad_norm=1.2345 tokens/s=12345.6";
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "ow-bench-api-"));
-  const filesDir = mkdtempSync(join(tmpdir(), "ow-bench-files-"));
-  let cluster: Cluster | undefined;
-  let gateway: GatewayProcess | undefined;
+  const stack = await startBenchStack("api", { OW_LEASE_SECONDS: "3600" });
   let sql: Sql | undefined;
   try {
-    cluster = await startCluster({ dataDir });
-    const admin0 = postgres(cluster.url, { max: 1, onnotice: () => {} });
-    await admin0.unsafe("create database ow_bench");
-    await admin0.end();
-    const dbUrl = cluster.url.replace(/\/postgres$/, "/ow_bench");
-    await migrate(dbUrl);
-    const port = await freePort();
-    gateway = await startGateway(
-      {
-        SUPABASE_DB_URL: dbUrl,
-        OW_JWT_SECRET: randomBytes(32).toString("hex"),
-        OW_SECRETS_KEY: randomBytes(32).toString("base64"),
-        OW_LOCAL_FILES_DIR: filesDir,
-        OW_PUBLIC_URL: `http://127.0.0.1:${port}/functions/v1`,
-        OW_DB_POOL_SIZE: "10",
-        OW_LEASE_SECONDS: "3600",
-      },
-      port,
-    );
-    const url = gateway.url;
+    const url = stack.url;
+    const dbUrl = stack.dbUrl;
     sql = postgres(dbUrl, { max: 10, onnotice: () => {} });
-    const [org] = await sql<
-      { organization_id: string; token: string }[]
-    >`select organization_id, token from internal.bootstrap_organization('bench')`;
-    const orgId = org!.organization_id;
-    const token = org!.token;
+    const orgId = stack.orgId;
+    const token = stack.adminToken;
     const exchanged = await post(url, "", "/api/auth/token", { token });
     const jwt = String(exchanged.access_token);
     const [tokenRow] = await sql<
@@ -235,10 +206,7 @@ async function main() {
     console.log(lines.join("\n"));
   } finally {
     await sql?.end({ timeout: 1 });
-    await gateway?.stop();
-    await cluster?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(filesDir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

@@ -11,15 +11,15 @@
 //                   is the moment the job's process was running
 //   log delay       the line's own timestamp (Date.now() in the job, printed with the line) → the
 //                   moment a reader received it in a GET /api/jobs/:id/logs response
+
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { type Cluster, freePort, startCluster } from "../db/cluster.ts";
-import { migrate, repoRoot } from "../db/migrate.ts";
-import { type GatewayProcess, startGateway } from "../gateway/spawn.ts";
+import { repoRoot } from "../db/migrate.ts";
+import { startBenchStack } from "./bench-stack.ts";
 import { get, ms, post, type Summary, sleep, summarize } from "./worker-stats.ts";
 
 const N_JOBS = Number(process.env.BENCH_JOBS ?? 200);
@@ -195,37 +195,13 @@ async function logLatency(ctx: Ctx): Promise<{ longPoll: number[]; poll5s: numbe
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "ow-bench-worker-db-"));
-  const filesDir = mkdtempSync(join(tmpdir(), "ow-bench-worker-files-"));
   const workDir = mkdtempSync(join(tmpdir(), "ow-bench-worker-runs-"));
-  let cluster: Cluster | undefined;
-  let gateway: GatewayProcess | undefined;
+  const stack = await startBenchStack("worker");
   let sql: Sql | undefined;
   let worker: ChildProcess | undefined;
   try {
-    cluster = await startCluster({ dataDir });
-    const admin0 = postgres(cluster.url, { max: 1, onnotice: () => {} });
-    await admin0.unsafe("create database ow_bench");
-    await admin0.end();
-    const dbUrl = cluster.url.replace(/\/postgres$/, "/ow_bench");
-    await migrate(dbUrl);
-    const port = await freePort();
-    gateway = await startGateway(
-      {
-        SUPABASE_DB_URL: dbUrl,
-        OW_JWT_SECRET: randomBytes(32).toString("hex"),
-        OW_SECRETS_KEY: randomBytes(32).toString("base64"),
-        OW_LOCAL_FILES_DIR: filesDir,
-        OW_PUBLIC_URL: `http://127.0.0.1:${port}/functions/v1`,
-        OW_DB_POOL_SIZE: "10",
-      },
-      port,
-    );
-    sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
-    const [org] = await sql<
-      { organization_id: string; token: string }[]
-    >`select organization_id, token from internal.bootstrap_organization('bench')`;
-    const ctx: Ctx = { url: gateway.url, sql, orgId: org!.organization_id, admin: org!.token };
+    sql = postgres(stack.dbUrl, { max: 4, onnotice: () => {} });
+    const ctx: Ctx = { url: stack.url, sql, orgId: stack.orgId, admin: stack.adminToken };
 
     worker = startCliWorker(ctx, await mintWorkerToken(ctx, "bench-worker"), workDir);
     console.error("warming up (worker start-up, JIT, pools)…");
@@ -273,9 +249,8 @@ async function main() {
       }
     }
     await sql?.end({ timeout: 1 });
-    await gateway?.stop();
-    await cluster?.stop();
-    for (const dir of [dataDir, filesDir, workDir]) rmSync(dir, { recursive: true, force: true });
+    await stack.stop();
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 

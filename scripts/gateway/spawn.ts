@@ -1,9 +1,27 @@
 // Starts the Deno gateway as a child process (tests, benchmarks and the local stack use this).
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { repoRoot } from "../db/migrate.ts";
 
 export const denoBinary = join(repoRoot, "node_modules", ".bin", "deno");
+
+/** The environment the functions need on this machine: fresh keys, the local-disk file store. */
+export function localFunctionEnv(options: {
+  dbUrl: string;
+  port: number;
+  filesDir: string;
+  poolSize?: number;
+}): Record<string, string> {
+  return {
+    SUPABASE_DB_URL: options.dbUrl,
+    OW_JWT_SECRET: randomBytes(32).toString("hex"),
+    OW_SECRETS_KEY: randomBytes(32).toString("base64"),
+    OW_LOCAL_FILES_DIR: options.filesDir,
+    OW_PUBLIC_URL: `http://127.0.0.1:${options.port}/functions/v1`,
+    OW_DB_POOL_SIZE: String(options.poolSize ?? 10),
+  };
+}
 
 export interface GatewayProcess {
   url: string; // …/functions/v1

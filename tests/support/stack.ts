@@ -1,11 +1,10 @@
 // A real stack for integration tests: a database cloned from the migrated template, the Deno
 // gateway serving every function against it, and an organization with an admin token.
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../scripts/db/cluster.ts";
-import { type GatewayProcess, startGateway } from "../../scripts/gateway/spawn.ts";
+import { type GatewayProcess, localFunctionEnv, startGateway } from "../../scripts/gateway/spawn.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
 export interface TestStack {
@@ -23,15 +22,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   const db = await createTestDatabase();
   const port = await freePort();
   const filesDir = mkdtempSync(join(tmpdir(), "ow-files-"));
-  const env = {
-    SUPABASE_DB_URL: db.url,
-    OW_JWT_SECRET: randomBytes(32).toString("hex"),
-    OW_SECRETS_KEY: randomBytes(32).toString("base64"),
-    OW_LOCAL_FILES_DIR: filesDir,
-    OW_PUBLIC_URL: `http://127.0.0.1:${port}/functions/v1`,
-    OW_DB_POOL_SIZE: "5",
-    ...extraEnv,
-  };
+  const env = { ...localFunctionEnv({ dbUrl: db.url, port, filesDir, poolSize: 5 }), ...extraEnv };
   const gateway = await startGateway(env, port);
   const org = await createOrganization(db, "test-org");
   return {
