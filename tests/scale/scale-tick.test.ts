@@ -145,6 +145,34 @@ describe("a scale tick against the fake RunPod", () => {
     expect(w).toMatchObject({ status: "shutdown", shutdown_requested: true });
   });
 
+  it("plans with RunPod's live catalog prices: a GPU that became expensive is passed over", async () => {
+    const org = await createOrg(db.sql, "scale-live-prices");
+    await submit(org, 20, "live-prices");
+    const usual = firstChoiceFor20Gb();
+    const gpu = fake.state.gpuTypes.find((g) => g.id === usual)!;
+    const before = { secure: gpu.securePrice, community: gpu.communityPrice };
+    gpu.securePrice = 99;
+    gpu.communityPrice = 99;
+    try {
+      // A fresh fleet: the catalog is cached per function instance for an hour.
+      const env = parseScaleEnv({
+        OW_PROVIDER: "runpod",
+        OW_SCALE_SECRET: "s".repeat(32),
+        OW_RUNPOD_API_KEY: KEY,
+        OW_RUNPOD_REST_URL: `${fake.url}/v2`,
+        OW_DEPLOYMENT_ID: "test",
+      });
+      const fleet = createFleet(env, sql, await createSecretBox(randomBytes(32).toString("base64")));
+      const result = await runTick({ ...deps, fleet });
+      const created = result.actions.find((a) => a.kind === "create_worker" && a.organizationId === org.id);
+      expect(created?.outcome).toBe("applied");
+      expect(fake.state.pods.get(String(created!.podId))?.gpu?.id).not.toBe(usual);
+    } finally {
+      gpu.securePrice = before.secure;
+      gpu.communityPrice = before.community;
+    }
+  });
+
   it("does not act twice when two ticks overlap", async () => {
     const [a, b] = await Promise.all([runTick(deps), runTick(deps)]);
     expect([a.skipped, b.skipped].filter(Boolean).length).toBeGreaterThanOrEqual(1);

@@ -3,10 +3,15 @@
 // plans with: RunPod's GPU table, or what the local machine has.
 import type { SecretBox } from "../_shared/auth/secret-box.ts";
 import { asService, type Sql } from "../_shared/db/session.ts";
-import { buildCatalog, defaultCatalog, type HardwareCatalog } from "../_shared/hardware/index.ts";
+import {
+  buildCatalog,
+  defaultCatalog,
+  type HardwareCatalog,
+  mergeRunpodCatalog,
+} from "../_shared/hardware/index.ts";
 import { createLocalProvider } from "../_shared/providers/local.ts";
 import type { Provider, ProviderName } from "../_shared/providers/provider.ts";
-import { createRunPodProvider } from "../_shared/providers/runpod.ts";
+import { createRunPodProvider, fetchRunPodGpuCatalog } from "../_shared/providers/runpod.ts";
 import type { ScaleEnv } from "./env.ts";
 
 export interface Fleet {
@@ -36,9 +41,10 @@ export function createFleet(
     };
   }
   const providers = new Map<string, Provider>();
+  const catalogCache: CatalogCache = {};
   return {
     provider: "runpod",
-    catalog: async () => defaultCatalog,
+    catalog: () => runPodCatalog(env, fetchImpl, catalogCache),
     async forOrganization(organizationId) {
       const key =
         (organizationId ? await organizationRunPodKey(sql, secrets, organizationId) : null) ??
@@ -57,6 +63,34 @@ export function createFleet(
       return provider;
     },
   };
+}
+
+const CATALOG_TTL_MS = 3600_000;
+type CatalogCache = { entry?: { at: number; catalog: HardwareCatalog } };
+
+/**
+ * Live prices and memory from RunPod's GPU catalog (merged over the checked-in table), refreshed
+ * hourly; the checked-in table when no deployment key is set or RunPod cannot be reached.
+ */
+async function runPodCatalog(
+  env: ScaleEnv,
+  fetchImpl: typeof fetch,
+  cache: CatalogCache,
+): Promise<HardwareCatalog> {
+  if (!env.OW_RUNPOD_API_KEY) return defaultCatalog;
+  if (cache.entry && Date.now() - cache.entry.at < CATALOG_TTL_MS) return cache.entry.catalog;
+  try {
+    const gpus = await fetchRunPodGpuCatalog({
+      apiKey: env.OW_RUNPOD_API_KEY,
+      fetch: fetchImpl,
+      timeoutMs: 10_000,
+      ...(env.OW_RUNPOD_REST_URL ? { restBaseUrl: env.OW_RUNPOD_REST_URL } : {}),
+    });
+    cache.entry = { at: Date.now(), catalog: mergeRunpodCatalog(gpus) };
+    return cache.entry.catalog;
+  } catch {
+    return cache.entry?.catalog ?? defaultCatalog;
+  }
 }
 
 async function organizationRunPodKey(sql: Sql, secrets: SecretBox, org: string): Promise<string | null> {
