@@ -1,4 +1,5 @@
-// Formatter + linter (Biome) and strict type checking, each counted as one test.
+// Formatter + linter (Biome), strict type checking (tsc, and deno check for the Deno entries),
+// each counted as one test.
 import { join } from "node:path";
 import { repoRoot } from "../../db/migrate.ts";
 import { runCommand, type SuiteResult } from "./result.ts";
@@ -10,6 +11,18 @@ export async function runChecks(): Promise<SuiteResult[]> {
   const checks: [string, string, string[]][] = [
     ["biome", bin("biome"), ["check", "--error-on-warnings", "--reporter=summary", "."]],
     ["typecheck", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
+    // The Deno entry points (Deno.serve, Deno.env) are outside tsconfig: check them with Deno itself.
+    [
+      "deno-check",
+      bin("deno"),
+      [
+        "check",
+        "supabase/functions/api/index.ts",
+        "supabase/functions/worker-api/index.ts",
+        "supabase/functions/scale/index.ts",
+        "scripts/gateway/main.ts",
+      ],
+    ],
   ];
   const results: SuiteResult[] = [];
   for (const [name, cmd, args] of checks) {
