@@ -84,7 +84,7 @@ function startCliWorker(ctx: Ctx, token: string, workDir: string): ChildProcess 
         OPENWEIGHTS_WORKER_TOKEN: token,
         OW_WORKER_IMAGE: IMAGE,
         OW_WORK_DIR: workDir,
-        OW_LOG_LEVEL: "warn",
+        OW_LOG_LEVEL: process.env.OW_BENCH_WORKER_LOG_LEVEL ?? "warn",
       },
     },
   );

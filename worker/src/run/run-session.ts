@@ -232,7 +232,14 @@ export class RunSession {
       batcher.abort();
       tailer.abort();
     }
-    for (const r of await closing) {
+    // After an abort, close() promises may never settle; never let them hold the run's report.
+    const settled = inTime
+      ? await closing
+      : await Promise.race([
+          closing,
+          this.#d.clock.sleep(2_000).then(() => [] as PromiseSettledResult<unknown>[]),
+        ]);
+    for (const r of settled) {
       if (r.status === "rejected" && !isLeaseLost(r.reason)) {
         this.#d.logger.warn("log/event forwarding failed", { run_id: this.runId, error: r.reason });
       }
