@@ -16,14 +16,24 @@ export function jobRoutes(deps: ApiDeps) {
     const s = parseWith(JobSubmission, await readJson(c, MAX_SUBMISSION_BYTES), "body");
     s.allowed_hardware = canonicalHardwareList(deps, s.allowed_hardware);
     const row = await asCaller(deps, c, async (tx) => {
-      const [r] = await tx`select to_jsonb(job) as job, created, reset from public.submit_job(
+      // idle_capacity: an active worker of this organization that runs nothing and fits the job —
+      // its claim long-poll takes the job at once, so the scaler need not be woken.
+      const [r] = await tx`select to_jsonb(s.job) as job, s.created, s.reset, exists (
+          select from public.workers w
+          where w.organization_id = (s.job).organization_id and w.image = (s.job).image and w.status = 'active'
+            and not w.shutdown_requested
+            and (case when (s.job).allowed_hardware is not null then w.hardware_type = any ((s.job).allowed_hardware)
+                      else (s.job).requires_vram_gb <= w.vram_gb end)
+            and not exists (select from public.runs r where r.worker_id = w.id and r.status = 'in_progress')
+        ) as idle_capacity
+        from public.submit_job(
         p_type => ${s.type}, p_image => ${s.image}, p_entrypoint => ${s.entrypoint}::text[], p_params => ${tx.json(s.params as never)},
         p_mounts => ${tx.json(s.mounts)}, p_requires_vram_gb => ${s.requires_vram_gb}, p_allowed_hardware => ${s.allowed_hardware}::text[],
         p_priority => ${s.priority}, p_timeout_seconds => ${s.timeout_seconds}, p_max_attempts => ${s.max_attempts},
-        p_secrets => ${s.secrets}::text[], p_model => ${s.model}, p_id_suffix => ${s.id_suffix}, p_force => ${s.force})`;
-      return r as { job: Record<string, unknown>; created: boolean; reset: boolean };
+        p_secrets => ${s.secrets}::text[], p_model => ${s.model}, p_id_suffix => ${s.id_suffix}, p_force => ${s.force}) s`;
+      return r as { job: Record<string, unknown>; created: boolean; reset: boolean; idle_capacity: boolean };
     });
-    if (row.created || row.reset) deps.kickScaler?.();
+    if ((row.created || row.reset) && !row.idle_capacity) deps.kickScaler?.();
     return c.json({ ...jobToWire(row.job), created: row.created, reset: row.reset }, row.created ? 201 : 200);
   });
 
