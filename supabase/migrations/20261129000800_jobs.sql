@@ -27,6 +27,8 @@ create table public.jobs (
   outputs jsonb,
   failure_kind public.failure_kind,
   failure_message text constraint failure_message_length check (char_length(failure_message) <= 10000),
+  -- Why a pending job still waits, as the scaler last saw it (null once claimed).
+  waiting_reason text constraint waiting_reason_length check (char_length(waiting_reason) <= 500),
   worker_id text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),

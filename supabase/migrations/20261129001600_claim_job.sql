@@ -64,7 +64,7 @@ begin
   update public.workers set status = 'active', last_active_at = now() where id = me;
   return query
   with claimed as (
-    update public.jobs j set status = 'in_progress', attempts = j.attempts + 1, worker_id = me,
+    update public.jobs j set status = 'in_progress', attempts = j.attempts + 1, worker_id = me, waiting_reason = null,
         started_at = coalesce(j.started_at, now())
       where j.id = chosen
       returning j.id, j.organization_id, j.attempts

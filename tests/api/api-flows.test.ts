@@ -85,7 +85,11 @@ describe("api through the Deno gateway", () => {
       id: job.body.id,
       params: { lr: 0.1 },
       entrypoint: ["python", "main.py"],
+      waiting_reason: null,
     });
+    // The scaler's note on why a pending job waits reaches its owner.
+    await stack.db.sql`update jobs set waiting_reason = 'waiting: test' where id = ${job.body.id}`;
+    expect((await api("GET", `/api/jobs/${job.body.id}`)).body.waiting_reason).toBe("waiting: test");
     const listed = await api("GET", `/api/jobs?params=${encodeURIComponent(JSON.stringify({ lr: 0.1 }))}`);
     expect(listed.body.data.map((j: { id: string }) => j.id)).toContain(job.body.id);
   });

@@ -173,6 +173,17 @@ describe("a scale tick against the fake RunPod", () => {
     }
   });
 
+  it("tells the owner why a job waits: no hardware fits, or a worker is starting for it", async () => {
+    const org = await createOrg(db.sql, "scale-waiting");
+    const huge = await submit(org, 1500, "too-big");
+    const small = await submit(org, 10, "fits");
+    await runTick(deps);
+    const rows = await db.sql`select id, waiting_reason from jobs where id in ${db.sql([huge, small])}`;
+    const reason = (id: string) => String(rows.find((r) => r.id === id)?.waiting_reason);
+    expect(reason(huge)).toMatch(/^cannot run: no hardware/);
+    expect(reason(small)).toMatch(/^starting: a worker \(\d+x \S+\) is being started for it$/);
+  });
+
   it("does not act twice when two ticks overlap", async () => {
     const [a, b] = await Promise.all([runTick(deps), runTick(deps)]);
     expect([a.skipped, b.skipped].filter(Boolean).length).toBeGreaterThanOrEqual(1);

@@ -8,10 +8,12 @@ import { isProviderError, type Provider } from "../_shared/providers/provider.ts
 import {
   type CreateWorkerAction,
   classifyProvisioningFailure,
+  type DeferReason,
   type HardwareChoice,
   nextCooldown,
   type ScalingAction,
   type ScalingSnapshot,
+  type UnschedulableReason,
 } from "../_shared/scaling/index.ts";
 import type { TickDeps } from "./tick.ts";
 
@@ -128,6 +130,7 @@ async function applyOne(
     }
     case "deferred":
     case "unschedulable":
+      await noteWaiting(deps.sql, action.jobIds, WAITING_TEXT[action.reason]);
       return {
         ...base,
         outcome: "applied",
@@ -186,6 +189,11 @@ async function createWorker(
           gpu_count = ${choice.count}, cost_per_hour = ${choice.costPerHour} where id = ${workerId}`;
         await tx`delete from public.hardware_cooldowns where organization_id = ${action.organizationId} and gpu = ${choice.gpu}`;
       });
+      await noteWaiting(
+        deps.sql,
+        action.jobIds,
+        `starting: a worker (${choice.hardwareType}) is being started for it`,
+      );
       return {
         ...base,
         podId: pod.podId,
@@ -218,6 +226,29 @@ async function createWorker(
     error: errors.join("; "),
     detail: { jobIds: action.jobIds.slice(0, 50) },
   };
+}
+
+/** What a waiting job's owner reads in `waiting_reason`, per scaler diagnostic. */
+const WAITING_TEXT: Record<DeferReason | UnschedulableReason, string> = {
+  max_workers: "waiting: the organization is at its maximum number of workers",
+  hourly_budget: "waiting: the organization's hourly budget is in use",
+  daily_budget: "waiting: the organization's daily budget is spent",
+  provisioning_paused: "waiting: provisioning is paused after a spending-limit error from the provider",
+  hardware_cooling_down: "waiting: the hardware it fits is cooling down after failed starts",
+  create_cap: "waiting: other workers are being started first",
+  no_hardware_fits: "cannot run: no hardware the scaler may rent fits its VRAM or allowed_hardware",
+  unknown_hardware: "cannot run: allowed_hardware names hardware the catalog does not know",
+  exceeds_budget: "cannot run: the cheapest hardware that fits exceeds the organization's budget",
+};
+
+/** Tells the owners of these pending jobs why they wait (written only when the text changes). */
+async function noteWaiting(sql: Sql, jobIds: readonly string[], text: string): Promise<void> {
+  if (jobIds.length === 0) return;
+  await asService(
+    sql,
+    (tx) => tx`update public.jobs set waiting_reason = ${text}
+    where id = any (${[...jobIds]}::text[]) and status = 'pending' and waiting_reason is distinct from ${text}`,
+  );
 }
 
 async function insertWorker(

@@ -59,6 +59,9 @@ function printJob(io: Io, job: Job): void {
     ["image", job.image],
     ["entrypoint", JSON.stringify(job.entrypoint)],
     ["attempts", `${job.attempts}/${job.max_attempts}`],
+    ...(job.status === "pending" && job.waiting_reason
+      ? [["waiting", job.waiting_reason] as [string, unknown]]
+      : []),
     ["failure", job.failure_kind ? `${job.failure_kind}: ${job.failure_message ?? ""}` : "-"],
     ["outputs", job.outputs ? JSON.stringify(job.outputs) : "-"],
     ["updated", job.updated_at],
@@ -134,7 +137,9 @@ export const jobsWait: Command = {
         pollInterval: (intFlag(parsed, "interval") ?? 2) * 1000,
         timeout: timeout === undefined ? undefined : timeout * 1000,
         onProgress: ({ job, elapsedMs }) =>
-          spinner.update(`${id}: ${job.status} (${Math.round(elapsedMs / 1000)}s)`),
+          spinner.update(
+            `${id}: ${job.status}${job.status === "pending" && job.waiting_reason ? ` — ${job.waiting_reason}` : ""} (${Math.round(elapsedMs / 1000)}s)`,
+          ),
       })
       .finally(() => spinner.stop());
     if (parsed.flags.json) printJson(io, job);

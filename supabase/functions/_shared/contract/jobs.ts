@@ -97,6 +97,8 @@ export const Job = z.object({
   outputs: JsonObject.nullable(),
   failure_kind: z.string().nullable(),
   failure_message: z.string().nullable(),
+  /** Why a pending job still waits, as the scaler last saw it. */
+  waiting_reason: z.string().nullable().optional(),
   worker_id: z.string().nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
