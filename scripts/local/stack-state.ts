@@ -2,7 +2,7 @@
 // and encrypted secrets stay valid), the default organization's token, and a lock naming the
 // running instance so a second `npm start` can say so instead of failing obscurely.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface StackKeys {
@@ -26,7 +26,10 @@ export interface RunningStack {
 
 export class StackState {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Traversable (0755) so the postgres OS user reaches the data directory inside; the files that
+    // hold keys and tokens are written 0600.
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    chmodSync(dir, 0o755);
   }
 
   keys(): StackKeys {

@@ -75,7 +75,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     progress(`PostgreSQL (${cluster.kind}) on port ${cluster.port}`, true);
 
     progress("Applying the Supabase bootstrap and migrations (supabase db push)");
-    await migrate(cluster.url);
+    await migrate(cluster.url).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!message.includes("Remote migration versions not found")) throw error;
+      throw new Error(
+        `the local database under ${state.dir} was made by another version of the migrations; stop the stack and delete ${dataDirFor(state.dir)} (and ${state.dir}/credentials.json) to start afresh`,
+      );
+    });
     const credentials = await ensureOrganization(cluster.url, state, options.maxWorkers ?? 2);
     progress("Database ready", true);
 

