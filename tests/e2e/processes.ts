@@ -1,5 +1,5 @@
 // Process bookkeeping for end-to-end tests: every descendant of a pid (from /proc), and waiting
-// for a child's output or exit.
+// for a child's output.
 import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -61,15 +61,4 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${read()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-export function exited(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("process did not exit in time")), timeoutMs);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
 }

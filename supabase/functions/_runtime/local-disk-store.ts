@@ -3,7 +3,7 @@
 // Deno and Node provide — this adapter is not part of the runtime-neutral _shared code.
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
@@ -76,8 +76,4 @@ export function createLocalDiskStore(options: LocalDiskOptions): FileStore {
     signedDownloadUrl: (key, ttl) => options.signUrl(key, "get", ttl),
     signedUploadUrl: (key, ttl) => options.signUrl(key, "put", ttl),
   };
-}
-
-export function localStoreRoot(dir: string): string {
-  return join(resolve(dir));
 }
