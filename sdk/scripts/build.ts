@@ -1,14 +1,18 @@
 // Builds dist/: ESM (.mjs) and CJS (.cjs) bundles per entry with esbuild, the `ow` CLI, and
 // declarations from tsc with the `@contract` alias and `.ts` specifiers rewritten so they resolve
 // for consumers. The contract is bundled (JS) and shipped (types); zod stays a dependency.
+//
+// The build is written to a staging directory and then moved into dist/ one rename at a time:
+// a rebuild (the packaging test runs one) never leaves dist/ empty under a running `ow`.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const sdk = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(sdk, "dist");
+const staging = join(sdk, `.dist-staging-${process.pid}`);
 const contract = fileURLToPath(
   new URL("../../supabase/functions/_shared/contract/index.ts", import.meta.url),
 );
@@ -42,7 +46,7 @@ async function bundleLibrary(): Promise<void> {
       await build({
         absWorkingDir: sdk,
         entryPoints: [entry],
-        outfile: `dist/${name}.${ext}`,
+        outfile: join(staging, `${name}.${ext}`),
         bundle: true,
         format,
         platform: name === "index" ? "neutral" : "node",
@@ -50,13 +54,15 @@ async function bundleLibrary(): Promise<void> {
         external: EXTERNAL,
         plugins: [contractAlias, shareNeutralEntry(ext)],
         logLevel: "warning",
+        // node-scripts.ts reads import.meta.url only when __dirname is absent, i.e. never in CJS
+        logOverride: format === "cjs" ? { "empty-import-meta": "silent" } : {},
       });
     }
   }
   await build({
     absWorkingDir: sdk,
     entryPoints: ["src/cli/main.ts"],
-    outfile: "dist/cli.mjs",
+    outfile: join(staging, "cli.mjs"),
     bundle: true,
     format: "esm",
     platform: "node",
@@ -76,9 +82,11 @@ function filesUnder(dir: string): string[] {
 
 function emitDeclarations(): void {
   const tsc = join(sdk, "..", "node_modules", ".bin", "tsc");
-  execFileSync(tsc, ["-p", join(sdk, "tsconfig.build.json")], { stdio: "inherit" });
-  const contractTypes = join(dist, "types", "supabase", "functions", "_shared", "contract", "index.js");
-  for (const file of filesUnder(join(dist, "types")).filter((f) => f.endsWith(".d.ts"))) {
+  execFileSync(tsc, ["-p", join(sdk, "tsconfig.build.json"), "--outDir", join(staging, "types")], {
+    stdio: "inherit",
+  });
+  const contractTypes = join(staging, "types", "supabase", "functions", "_shared", "contract", "index.js");
+  for (const file of filesUnder(join(staging, "types")).filter((f) => f.endsWith(".d.ts"))) {
     let rel = relative(dirname(file), contractTypes);
     if (!rel.startsWith(".")) rel = `./${rel}`;
     const text = readFileSync(file, "utf8")
@@ -91,8 +99,8 @@ function emitDeclarations(): void {
     const target = `./types/sdk/src/${path}.js`;
     const hasDefault = name !== "job";
     const body = `export * from "${target}";\n${hasDefault ? `export { default } from "${target}";\n` : ""}`;
-    writeFileSync(join(dist, `${name}.d.ts`), body);
-    writeFileSync(join(dist, `${name}.d.cts`), body);
+    writeFileSync(join(staging, `${name}.d.ts`), body);
+    writeFileSync(join(staging, `${name}.d.cts`), body);
   }
 }
 
@@ -102,9 +110,28 @@ function checkVersion(): void {
   if (!source.includes(`"${pkg.version}"`)) throw new Error(`src/version.ts does not say ${pkg.version}`);
 }
 
+/** Moves every staged file over its dist/ counterpart (rename replaces atomically), then drops files the new build no longer has. */
+function publishStaged(): void {
+  const staged = new Set(filesUnder(staging).map((f) => relative(staging, f)));
+  for (const rel of staged) {
+    mkdirSync(dirname(join(dist, rel)), { recursive: true });
+    renameSync(join(staging, rel), join(dist, rel));
+  }
+  for (const old of filesUnder(dist)) {
+    if (!staged.has(relative(dist, old))) rmSync(old);
+  }
+  rmSync(staging, { recursive: true, force: true });
+}
+
 checkVersion();
-rmSync(dist, { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
 mkdirSync(dist, { recursive: true });
-await bundleLibrary();
-emitDeclarations();
+try {
+  await bundleLibrary();
+  emitDeclarations();
+  publishStaged();
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
 console.log(`built ${relative(process.cwd(), dist) || "dist"}`);
