@@ -20,6 +20,6 @@ create table public.runs (
   constraint one_attempt_number_per_job unique (job_id, attempt)
 );
 create unique index runs_one_in_progress_per_job on public.runs (job_id) where status = 'in_progress';
-create index runs_job_idx on public.runs (job_id, attempt);
+-- A job's runs in attempt order are read through one_attempt_number_per_job (job_id, attempt).
 create index runs_worker_live_idx on public.runs (worker_id) where status = 'in_progress';
 create index runs_lease_idx on public.runs (lease_expires_at) where status = 'in_progress';

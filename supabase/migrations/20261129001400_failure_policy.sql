@@ -25,16 +25,22 @@ language sql immutable set search_path = ''
 as $$ select 5 $$;
 
 /** Merge of a run's event data in sequence order: later non-null values win. */
+-- plpgsql so its plan is cached per session; a `language sql` function with a FROM clause is
+-- planned again on every call (it runs in every completion).
 create function internal.run_outputs(p_run_id uuid) returns jsonb
-language sql stable set search_path = ''
+language plpgsql stable set search_path = ''
 as $$
-  select coalesce(jsonb_object_agg(f.key, f.value), '{}'::jsonb)
-  from (
-    select distinct on (kv.key) kv.key, kv.value
-    from public.events e, jsonb_each(e.data) kv
-    where e.run_id = p_run_id and kv.value <> 'null'::jsonb
-    order by kv.key, e.seq desc
-  ) f
+begin
+  return (
+    select coalesce(jsonb_object_agg(f.key, f.value), '{}'::jsonb)
+    from (
+      select distinct on (kv.key) kv.key, kv.value
+      from public.events e, jsonb_each(e.data) kv
+      where e.run_id = p_run_id and kv.value <> 'null'::jsonb
+      order by kv.key, e.seq desc
+    ) f
+  );
+end;
 $$;
 
 /**

@@ -17,13 +17,12 @@ returns setof public.runs
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  me text;
-  org uuid;
+  me text := internal.worker_id();
+  org uuid := internal.claim_org();
   w record;
   best record;
   chosen text;
 begin
-  select c.worker_id, c.organization_id into me, org from internal.caller_worker() c;
   if me is null then
     raise exception 'only worker tokens can claim jobs' using errcode = 'OWFRB';
   end if;

@@ -63,12 +63,11 @@ returns table (job_status public.job_status, will_retry boolean)
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  me text;
-  org uuid;
+  me text := internal.worker_id();
+  org uuid := internal.claim_org();
   done_job text;
   final public.job_status;
 begin
-  select c.worker_id, c.organization_id into me, org from internal.caller_worker() c;
   update public.runs r set status = 'completed', exit_code = p_exit_code, finished_at = now()
     where r.id = p_run_id and r.worker_id = me and r.organization_id = org and r.status = 'in_progress'
     returning r.job_id into done_job;

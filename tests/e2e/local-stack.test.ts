@@ -62,7 +62,7 @@ describe("npm start", () => {
     expect(token).toMatch(/^ow_[A-Za-z0-9_-]{43}$/);
   });
 
-  it("refuses a second start clearly while the first runs", () => {
+  it("refuses a second start clearly while the first runs", { timeout: 90_000 }, () => {
     const second = spawnSync(tsx, [join(repoRoot, "scripts", "local", "start.ts")], {
       cwd: repoRoot,
       env,
@@ -73,7 +73,9 @@ describe("npm start", () => {
     expect(second.stderr).toMatch(/already running \(pid \d+\)/);
   });
 
-  it("runs the demo through the SDK against the running stack: live logs, metrics, result, dedup", () => {
+  it("runs the demo through the SDK against the running stack: live logs, metrics, result, dedup", {
+    timeout: 200_000,
+  }, () => {
     remember();
     const demo = spawnSync(tsx, [join(repoRoot, "scripts", "local", "demo.ts")], {
       cwd: repoRoot,
@@ -91,7 +93,9 @@ describe("npm start", () => {
     expect(demo.stdout).toContain("deduplicated");
   });
 
-  it("answers the CLI: jobs ls --json lists the demo job, logs prints its lines", () => {
+  it("answers the CLI: jobs ls --json lists the demo job, logs prints its lines", {
+    timeout: 150_000,
+  }, () => {
     const cli = (args: string[]) =>
       spawnSync(tsx, [join(repoRoot, "sdk", "src", "cli", "main.ts"), ...args], {
         cwd: repoRoot,
@@ -114,7 +118,8 @@ describe("npm start", () => {
     expect(logs.stdout).toContain("step 20/20");
   });
 
-  it("runs the README's SDK and CLI quickstarts verbatim", () => {
+  // A job end to end through the SDK plus one CLI process per quickstart line: ~30 s on a loaded 2-core machine.
+  it("runs the README's SDK and CLI quickstarts verbatim", { timeout: 240_000 }, () => {
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     const sdkQuickstart = /### SDK quickstart\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     const cliQuickstart = /### CLI quickstart\n\n```bash\n([\s\S]*?)```/.exec(readme)?.[1];
