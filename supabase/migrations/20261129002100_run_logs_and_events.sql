@@ -8,11 +8,10 @@ as $$
 declare
   r public.runs;
 begin
-  select * into r from public.runs
-    where id = p_run_id and worker_id = internal.worker_id() and status = 'in_progress'
-      and organization_id = internal.claim_org()
-    for share;
-  if not found then
+  -- By id alone, then checked (see internal.fenced_run): the primary key, not a partial index scan.
+  select * into r from public.runs where id = p_run_id for share;
+  if not found or r.status <> 'in_progress' or r.worker_id is distinct from internal.worker_id()
+      or r.organization_id is distinct from internal.claim_org() then
     raise exception 'run % is not in progress on this worker (lease lost)', p_run_id using errcode = 'OWLEA';
   end if;
   return r;
