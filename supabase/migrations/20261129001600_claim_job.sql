@@ -12,9 +12,11 @@
 create index jobs_claim_cached_model_idx on public.jobs (organization_id, image, priority, model, created_at, id)
   where status = 'pending' and model is not null;
 
+-- enable_seqscan = off: see 20261129001700_run_lifecycle.sql (a generic plan cached while a table was
+-- small must not become a sequential scan).
 create function public.claim_job(p_lease_seconds integer default 60)
 returns setof public.runs
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
   me text := internal.worker_id();

@@ -18,9 +18,10 @@ begin
 end;
 $$;
 
+-- enable_seqscan = off on the appends: see 20261129001700_run_lifecycle.sql.
 create function public.append_run_logs(p_run_id uuid, p_seq integer, p_streams text, p_lines text[])
 returns boolean
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
   r public.runs := internal.live_run_for_append(p_run_id);
@@ -35,7 +36,7 @@ $$;
 /** p_events: [{"seq": int, "data": {...}}, …]. Returns how many were new. */
 create function public.append_run_events(p_run_id uuid, p_events jsonb)
 returns integer
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
   r public.runs := internal.live_run_for_append(p_run_id);

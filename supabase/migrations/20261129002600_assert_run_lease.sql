@@ -1,7 +1,8 @@
 -- Why: the worker-api checks a run's lease before streaming a large result upload, so a worker
 -- that lost its job learns it before sending gigabytes. Same fence as every write after a claim.
+-- enable_seqscan = off: see 20261129001700_run_lifecycle.sql.
 create function public.assert_run_lease(p_run_id uuid) returns void
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 begin
   perform internal.live_run_for_append(p_run_id);
