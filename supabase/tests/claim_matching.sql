@@ -35,7 +35,7 @@ select is(pg_temp.claimed('w-other-image'), null, 'a worker never claims a job b
 select is(pg_temp.claimed('w-image'), 'image-job', 'a worker claims a job for its own image');
 
 -- What a claim does: one run, attempt 1, leased for the asked seconds; the job is in progress on the worker.
-select is((pg_temp.run('image-job')).attempt, 1, 'the first run of a job is attempt 1');
+select is((pg_temp.run('image-job')).attempt::integer, 1, 'the first run of a job is attempt 1');
 select is((pg_temp.run('image-job')).lease_expires_at, now() + interval '60 seconds', 'the run is leased for the requested seconds');
 select is(
   (select row(j.status, j.worker_id, j.attempts, j.started_at is not null)::text from public.jobs j where j.params ->> 'name' = 'image-job'),

@@ -98,7 +98,7 @@ create temp table running as select pg_temp.id_of('admin A', '{"name": "running"
 select is(pg_temp.claimed('w1'), 'running', 'fixture: the worker claims the job');
 select is(pg_temp.flags(pg_temp.sub('admin A', '{"name": "running"}', 'p_requires_vram_gb => 99', 'img:run')),
   'status=in_progress created=false reset=false', 'a job in progress is returned as it is');
-select is((select requires_vram_gb from public.jobs where id = (select id from running)), 24,
+select is((select requires_vram_gb::integer from public.jobs where id = (select id from running)), 24,
   'a job in progress keeps its scheduling hints');
 select is(pg_temp.complete('w1', 'running') ->> 'job_status', 'completed', 'fixture: the running job completes');
 select is(pg_temp.flags(pg_temp.sub('admin A', '{"name": "running"}', '', 'img:run')), 'status=completed created=false reset=false',

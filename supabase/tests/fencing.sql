@@ -81,7 +81,7 @@ select is(pg_temp.actions(pg_temp.heartbeat('w1', array[pg_temp.kept('reaped')])
 select is((select lease_expires_at < now() from public.runs where id = pg_temp.kept('reaped')), true,
   'a heartbeat does not revive a reaped lease');
 do $$ begin perform pg_temp.keep('reaped-retry', pg_temp.claim('w2')); end $$;
-select is((select attempt from public.runs where id = pg_temp.kept('reaped-retry')), 2, 'the requeued job is claimed again as attempt 2');
+select is((select attempt::integer from public.runs where id = pg_temp.kept('reaped-retry')), 2, 'the requeued job is claimed again as attempt 2');
 update public.runs set lease_expires_at = now() + interval '7 seconds' where id = pg_temp.kept('reaped-retry');
 select is(pg_temp.actions(pg_temp.heartbeat('w1', array[pg_temp.kept('reaped'), pg_temp.kept('reaped-retry')])), '{stop,stop}',
   'the old holder is told to stop both its lost run and the new holder''s run');
