@@ -1,6 +1,7 @@
 -- Why: one row per worker process (usually one per GPU pod). The scaler creates the row before
 -- the pod exists (status starting); the worker registers its real hardware; heartbeats keep
 -- last_heartbeat_at fresh; shutdown_requested is how the scaler or a user asks it to leave.
+-- Value rules are the columns' domains (20261129000250_value_domains.sql).
 create table public.workers (
   id public.worker_id primary key,
   organization_id uuid not null references public.organizations (id) on delete cascade,

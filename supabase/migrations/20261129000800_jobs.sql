@@ -1,7 +1,8 @@
 -- Why: a job is what was asked for, identified by content (see public.submit_job). The status
 -- machine is pending → in_progress → completed | failed | canceled; CHECKs tie the timestamps and
 -- failure fields to it. Members never update rows directly: submit/cancel/restart functions and
--- the worker protocol do, so nobody can rewrite another job's entrypoint.
+-- the worker protocol do, so nobody can rewrite another job's entrypoint. Each column's own value
+-- rules (formats, lengths, ranges) are its domain's (20261129000250_value_domains.sql).
 create table public.jobs (
   id public.job_id primary key,
   organization_id uuid not null references public.organizations (id) on delete cascade,
