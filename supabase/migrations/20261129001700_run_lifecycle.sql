@@ -8,7 +8,12 @@
 -- analyzes it) that plan is a sequential scan — so every later lookup of one run by its key read
 -- the whole table. bench:claim measured one seq scan per claim reading ~10,000 rows on average.
 -- Every statement in them is a key or index lookup, so forbidding seq scans costs nothing.
-create function internal.fenced_run(p_run_id uuid) returns public.runs
+/**
+ * The caller's live run, locked: FOR UPDATE to settle it, FOR SHARE (p_exclusive false) for log and
+ * event appends, so a worker's concurrent appends don't block each other while a completion still
+ * waits for them. Raises OWLEA when the run is not in progress on the calling worker.
+ */
+create function internal.leased_run(p_run_id uuid, p_exclusive boolean default true) returns public.runs
 language plpgsql set search_path = ''
 as $$
 declare
@@ -17,7 +22,11 @@ begin
   -- By id alone, then checked: with `status = 'in_progress'` in the query the planner may scan a
   -- partial in-progress index (tiny by its statistics, long in dead entries between vacuums) with a
   -- filter on id instead of probing the primary key (bench:claim slowed with queue length).
-  select * into r from public.runs where id = p_run_id for update;
+  if p_exclusive then
+    select * into r from public.runs where id = p_run_id for update;
+  else
+    select * into r from public.runs where id = p_run_id for share;
+  end if;
   if not found or r.status <> 'in_progress' or r.worker_id is distinct from internal.worker_id()
       or r.organization_id is distinct from internal.claim_org() then
     raise exception 'run % is not in progress on this worker (lease lost)', p_run_id using errcode = 'OWLEA';
@@ -75,7 +84,7 @@ declare
   done_job text;
   final public.job_status;
 begin
-  perform internal.fenced_run(p_run_id);
+  perform internal.leased_run(p_run_id);
   update public.runs r set status = 'completed', exit_code = p_exit_code, finished_at = now()
     where r.id = p_run_id
     returning r.job_id into done_job;
@@ -98,7 +107,7 @@ returns table (job_status public.job_status, will_retry boolean)
 language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
-  r public.runs := internal.fenced_run(p_run_id);
+  r public.runs := internal.leased_run(p_run_id);
 begin
   return query select s.job_status, s.will_retry
     from internal.settle_failed_run(r.id, p_kind, coalesce(p_message, ''), p_exit_code,

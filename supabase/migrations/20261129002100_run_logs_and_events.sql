@@ -1,30 +1,14 @@
 -- Why: the worker appends log chunks and events with its own per-run sequence numbers; a retry
 -- after a timeout re-sends the same seq and ON CONFLICT makes it a no-op, so lines are neither
 -- dropped nor duplicated. Appends are fenced like every other write after a claim, with a share
--- lock so a concurrent completion waits for the append instead of racing it.
-create function internal.live_run_for_append(p_run_id uuid) returns public.runs
-language plpgsql set search_path = ''
-as $$
-declare
-  r public.runs;
-begin
-  -- By id alone, then checked (see internal.fenced_run): the primary key, not a partial index scan.
-  select * into r from public.runs where id = p_run_id for share;
-  if not found or r.status <> 'in_progress' or r.worker_id is distinct from internal.worker_id()
-      or r.organization_id is distinct from internal.claim_org() then
-    raise exception 'run % is not in progress on this worker (lease lost)', p_run_id using errcode = 'OWLEA';
-  end if;
-  return r;
-end;
-$$;
-
+-- lock (internal.leased_run) so a concurrent completion waits for the append instead of racing it.
 -- enable_seqscan = off on the appends: see 20261129001700_run_lifecycle.sql.
 create function public.append_run_logs(p_run_id uuid, p_seq integer, p_streams text, p_lines text[])
 returns boolean
 language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
-  r public.runs := internal.live_run_for_append(p_run_id);
+  r public.runs := internal.leased_run(p_run_id, false);
 begin
   insert into public.run_logs (run_id, seq, job_id, organization_id, streams, lines)
     values (r.id, p_seq, r.job_id, r.organization_id, p_streams, p_lines)
@@ -39,7 +23,7 @@ returns integer
 language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
-  r public.runs := internal.live_run_for_append(p_run_id);
+  r public.runs := internal.leased_run(p_run_id, false);
   added integer;
 begin
   if jsonb_typeof(p_events) <> 'array' then

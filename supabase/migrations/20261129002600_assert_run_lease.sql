@@ -5,7 +5,7 @@ create function public.assert_run_lease(p_run_id uuid) returns void
 language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 begin
-  perform internal.live_run_for_append(p_run_id);
+  perform internal.leased_run(p_run_id, false);
 end;
 $$;
 revoke all on function public.assert_run_lease from public, anon;
