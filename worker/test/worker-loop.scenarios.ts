@@ -210,8 +210,9 @@ export function defineWorkerLoopScenarios(makeHarness: () => Promise<LoopHarness
       await h.cancelJob(jobId);
       await eventually(
         async () => isAlive(pid),
+        // The bound only keeps a broken worker from hanging the test: under a loaded CI machine the
+        // kill took over 5 s once (a heartbeat tick, then SIGTERM→SIGKILL). Speed is bench:worker's job.
         (alive) => !alive,
-        5_000,
       );
       expect((await h.job(jobId)).status).toBe("canceled");
       const next = await submit({ entrypoint: node(`console.log("after cancel")`) });
@@ -239,8 +240,9 @@ export function defineWorkerLoopScenarios(makeHarness: () => Promise<LoopHarness
       await h.breakLease(runId);
       await eventually(
         async () => isAlive(pid),
+        // The bound only keeps a broken worker from hanging the test: under a loaded CI machine the
+        // kill took over 5 s once (a heartbeat tick, then SIGTERM→SIGKILL). Speed is bench:worker's job.
         (alive) => !alive,
-        5_000,
       );
       const job = await eventually(
         () => h.job(jobId),
