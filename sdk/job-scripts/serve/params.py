@@ -29,15 +29,23 @@ FIELDS = {
     "quantization": Field(None, pc.optional(pc.string)),
     "kv_cache_dtype": Field(None, pc.optional(pc.string)),
     "gpu_memory_utilization": Field(None, pc.optional(pc.number(0, 1, exclusive_min=True))),
-    "port": Field(8000, pc.integer(1)),
+    # null: the port the worker chose for serving (OPENWEIGHTS_SERVE_PORT; RunPod pods expose it)
+    "port": Field(None, pc.optional(pc.integer(1))),
     "api_key": Field(None, pc.optional(pc.string)),
     "startup_timeout_s": Field(3600, pc.integer(1)),
     "extra_args": Field([], pc.string_list),
 }
 
 
-def parse_serve_params(raw: dict) -> SimpleNamespace:
-    return pc.parse_params(raw, FIELDS)
+SERVE_PORT_ENV, PUBLIC_URL_ENV, DEFAULT_PORT = "OPENWEIGHTS_SERVE_PORT", "OPENWEIGHTS_PUBLIC_URL", 8000
+
+
+def parse_serve_params(raw: dict, env: Optional[Mapping[str, str]] = None) -> SimpleNamespace:
+    config = pc.parse_params(raw, FIELDS)
+    if config.port is None:
+        given = (os.environ if env is None else env).get(SERVE_PORT_ENV, "")
+        config.port = int(given) if given.isdigit() else DEFAULT_PORT
+    return config
 
 
 def effective_max_loras(max_loras: int, n_adapters: int) -> int:
@@ -81,12 +89,12 @@ def redacted(argv: List[str]) -> List[str]:
 
 
 def public_base_url(env: Mapping[str, str], port: int) -> str:
-    """Where clients reach the server: OPENWEIGHTS_SERVE_PUBLIC_URL if the worker sets it, the
-    RunPod proxy when RUNPOD_POD_ID is set, else localhost."""
-    if env.get("OPENWEIGHTS_SERVE_PUBLIC_URL"):
-        return env["OPENWEIGHTS_SERVE_PUBLIC_URL"].rstrip("/")
-    if env.get("RUNPOD_POD_ID"):
-        return f"https://{env['RUNPOD_POD_ID']}-{port}.proxy.runpod.net/v1"
+    """Where clients reach the server. The worker hands every job OPENWEIGHTS_PUBLIC_URL, the public
+    address of OPENWEIGHTS_SERVE_PORT (RunPod's proxy on a pod, loopback locally; one rule, in
+    supabase/functions/_shared/providers/public-url.ts). A server on another port is reachable only
+    from inside the pod."""
+    if env.get(PUBLIC_URL_ENV) and env.get(SERVE_PORT_ENV) == str(port):
+        return env[PUBLIC_URL_ENV].rstrip("/") + "/v1"
     return f"http://127.0.0.1:{port}/v1"
 
 

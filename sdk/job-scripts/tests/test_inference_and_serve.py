@@ -85,13 +85,26 @@ class ServeCommand(unittest.TestCase):
         self.assertEqual(choose_api_key(c, {"OPENWEIGHTS_SERVE_API_KEY": "s"}, lambda: "g"), {"key": "s", "source": "secret"})
         self.assertEqual(choose_api_key(c, {}, lambda: "g")["source"], "params")
         generated = choose_api_key(parse_serve_params({"model": "m/x"}), {}, lambda: "g")
-        event = api_ready_event(parse_serve_params({"model": "m/x"}), {"RUNPOD_POD_ID": "pod1"}, ["m/x"], generated, 12.34)
+        worker_env = {"OPENWEIGHTS_SERVE_PORT": "8000", "OPENWEIGHTS_PUBLIC_URL": "https://pod1-8000.proxy.runpod.net"}
+        event = api_ready_event(parse_serve_params({"model": "m/x"}, worker_env), worker_env, ["m/x"], generated, 12.34)
         self.assertEqual((event["type"], event["api_key"], event["base_url"], event["startup_s"]), ("api_ready", "g", "https://pod1-8000.proxy.runpod.net/v1", 12.3))
         self.assertNotIn("api_key", api_ready_event(c, {}, ["m/x"], {"key": "s", "source": "secret"}, 1))
 
-    def test_public_url_prefers_the_worker_setting(self):
-        self.assertEqual(public_base_url({"OPENWEIGHTS_SERVE_PUBLIC_URL": "https://x/v1/"}, 8000), "https://x/v1")
-        self.assertEqual(public_base_url({}, 9000), "http://127.0.0.1:9000/v1")
+    def test_the_server_listens_on_the_port_the_worker_chose_and_reports_its_public_url(self):
+        worker_env = {"OPENWEIGHTS_SERVE_PORT": "41234", "OPENWEIGHTS_PUBLIC_URL": "http://127.0.0.1:41234/"}
+        config = parse_serve_params({"model": "m/x"}, worker_env)
+        self.assertEqual(config.port, 41234)
+        self.assertEqual(public_base_url(worker_env, config.port), "http://127.0.0.1:41234/v1")
+        self.assertEqual(parse_serve_params({"model": "m/x"}, {}).port, 8000)
+
+    def test_a_port_other_than_the_workers_is_only_reachable_inside_the_pod(self):
+        worker_env = {"OPENWEIGHTS_SERVE_PORT": "8000", "OPENWEIGHTS_PUBLIC_URL": "https://pod1-8000.proxy.runpod.net"}
+        config = parse_serve_params({"model": "m/x", "port": 9000}, worker_env)
+        self.assertEqual(public_base_url(worker_env, config.port), "http://127.0.0.1:9000/v1")
+
+    def test_the_pod_id_alone_no_longer_builds_a_url(self):
+        # the worker withholds RUNPOD_POD_ID from jobs; only OPENWEIGHTS_PUBLIC_URL is meant for them
+        self.assertEqual(public_base_url({"RUNPOD_POD_ID": "pod1"}, 8000), "http://127.0.0.1:8000/v1")
 
 
 class FakeVllm(BaseHTTPRequestHandler):

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SERVING_PORT } from "../../../supabase/functions/_shared/providers/public-url.ts";
 import { parseCliArgs } from "./cli-args.ts";
 import { parseWorkerEnv, WorkerEnvError } from "./env.ts";
 import { DEFAULT_INTERVALS } from "./worker-config.ts";
@@ -61,6 +62,25 @@ describe("worker environment", () => {
       restUrl: "https://api.runpod.io/v2",
     });
     expect(parseWorkerEnv({ ...minimal, OW_TTL_HOURS: "0" }).intervals.ttlMs).toBeNull();
+  });
+
+  it("gives jobs the RunPod proxy of the exposed serving port on a pod, a free loopback port elsewhere", () => {
+    const onPod = parseWorkerEnv({ ...minimal, RUNPOD_POD_ID: "abc123xyz" });
+    expect(onPod.publicEndpoint).toEqual({ provider: "runpod", podId: "abc123xyz" });
+    expect(onPod.servingPort).toBe(SERVING_PORT);
+    const local = parseWorkerEnv(minimal);
+    expect(local.publicEndpoint).toEqual({ provider: "local", host: "127.0.0.1" });
+    expect(local.servingPort).toBeNull();
+    expect(parseWorkerEnv({ ...minimal, OW_PUBLIC_HOST: "10.0.0.5", OW_SERVE_PORT: "9000" })).toMatchObject({
+      publicEndpoint: { provider: "local", host: "10.0.0.5" },
+      servingPort: 9000,
+    });
+  });
+
+  it("refuses a pod id that is not one DNS label, since it becomes the proxy's host name", () => {
+    expect(() => parseWorkerEnv({ ...minimal, RUNPOD_POD_ID: "evil.example.com/x" })).toThrow(
+      /RUNPOD_POD_ID/,
+    );
   });
 
   it("refuses a claim wait above what the server accepts", () => {

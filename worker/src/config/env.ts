@@ -2,6 +2,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { POD_ID_PATTERN, SERVING_PORT } from "../../../supabase/functions/_shared/providers/public-url.ts";
 import { huggingFaceHubDir } from "../gpu/hf-cache.ts";
 import {
   apiUrls,
@@ -64,8 +65,13 @@ export const WorkerEnv = z.object({
   OW_JOB_ENV_ALLOW: list,
   OW_DOCKER_NETWORK: z.string().default("host"),
   OW_DOCKER_ARGS: list,
-  RUNPOD_POD_ID: optional,
+  RUNPOD_POD_ID: optional.pipe(
+    z.string().regex(POD_ID_PATTERN, "must be a RunPod pod id (one lowercase DNS label)").nullable(),
+  ),
   RUNPOD_API_KEY: optional,
+  // Local pods: the host clients use to reach this machine, and a fixed serving port if wanted.
+  OW_PUBLIC_HOST: z.string().min(1).default("127.0.0.1"),
+  OW_SERVE_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   OW_RUNPOD_REST_URL: z.url().default(RUNPOD_REST_URL),
   OW_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
@@ -131,6 +137,13 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     maxConsecutiveFailures: e.OW_MAX_CONSECUTIVE_FAILURES,
     jobEnvAllow: e.OW_JOB_ENV_ALLOW,
     docker: { network: e.OW_DOCKER_NETWORK === "" ? null : e.OW_DOCKER_NETWORK, extraArgs: e.OW_DOCKER_ARGS },
+    // On RunPod the pod spec exposes SERVING_PORT through RunPod's proxy; elsewhere each run gets a
+    // free loopback port so several local workers can serve at once.
+    publicEndpoint:
+      e.RUNPOD_POD_ID !== null
+        ? { provider: "runpod", podId: e.RUNPOD_POD_ID }
+        : { provider: "local", host: e.OW_PUBLIC_HOST },
+    servingPort: e.OW_SERVE_PORT ?? (e.RUNPOD_POD_ID !== null ? SERVING_PORT : null),
     runpod,
     logLevel: e.OW_LOG_LEVEL,
   };

@@ -1,3 +1,5 @@
+import type { PublicEndpoint } from "../../../supabase/functions/_shared/providers/public-url.ts";
+
 /** Everything the worker is told at start-up; every interval has a default (STYLE 14). */
 export interface WorkerConfig {
   /** Functions base URL, e.g. `https://x.supabase.co/functions/v1`; jobs get it as OPENWEIGHTS_API_URL. */
@@ -20,6 +22,10 @@ export interface WorkerConfig {
   /** Extra variable names (or `PREFIX_*` patterns) passed from the worker's env into jobs. */
   jobEnvAllow: string[];
   docker: { network: string | null; extraArgs: string[] };
+  /** Where this pod's ports are reached from outside; jobs get it as OPENWEIGHTS_PUBLIC_URL. */
+  publicEndpoint: PublicEndpoint;
+  /** The port a serving job listens on (OPENWEIGHTS_SERVE_PORT); null = a free loopback port per run. */
+  servingPort: number | null;
   /** Set when running on a RunPod pod: the worker terminates its own pod on exit. */
   runpod: { podId: string; apiKey: string; restUrl: string } | null;
   logLevel: "debug" | "info" | "warn" | "error";

@@ -28,6 +28,7 @@ const input = {
   apiUrl: "http://api/functions/v1",
   runToken: "run-token",
   secrets: { MY_SECRET: "declared" },
+  serving: { port: 8000, publicUrl: "https://pod1-8000.proxy.runpod.net" },
 };
 
 describe("job environment", () => {
@@ -48,6 +49,8 @@ describe("job environment", () => {
       OPENWEIGHTS_API_URL: "http://api/functions/v1",
       OPENWEIGHTS_API_KEY: "run-token",
       N_GPUS: "2",
+      OPENWEIGHTS_SERVE_PORT: "8000",
+      OPENWEIGHTS_PUBLIC_URL: "https://pod1-8000.proxy.runpod.net",
     });
   });
 
@@ -68,9 +71,13 @@ describe("job environment", () => {
   });
 
   it("does not let a secret override the platform's variables", () => {
-    const env = buildJobEnv({ ...input, secrets: { OPENWEIGHTS_API_KEY: "evil", N_GPUS: "99" } });
+    const env = buildJobEnv({
+      ...input,
+      secrets: { OPENWEIGHTS_API_KEY: "evil", N_GPUS: "99", OPENWEIGHTS_PUBLIC_URL: "https://evil" },
+    });
     expect(env.OPENWEIGHTS_API_KEY).toBe("run-token");
     expect(env.N_GPUS).toBe("2");
+    expect(env.OPENWEIGHTS_PUBLIC_URL).toBe("https://pod1-8000.proxy.runpod.net");
   });
 
   it("matches prefix patterns only at the start", () => {

@@ -73,6 +73,8 @@ export interface JobEnvInput {
   runToken: string;
   /** Exactly the secrets the claim handed out (the job declared them). */
   secrets: Record<string, string>;
+  /** The port a serving job should listen on and the URL at which clients reach it from outside. */
+  serving: { port: number; publicUrl: string };
 }
 
 export function buildJobEnv(input: JobEnvInput): Record<string, string> {
@@ -93,6 +95,10 @@ export function buildJobEnv(input: JobEnvInput): Record<string, string> {
     OPENWEIGHTS_API_URL: input.apiUrl,
     OPENWEIGHTS_API_KEY: input.runToken,
     N_GPUS: String(input.gpuCount),
+    // On purpose, instead of RUNPOD_POD_ID (withheld above): the job needs where it is reached, not
+    // which pod it is, and this works the same on every provider.
+    OPENWEIGHTS_SERVE_PORT: String(input.serving.port),
+    OPENWEIGHTS_PUBLIC_URL: input.serving.publicUrl,
   });
   return env;
 }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FakeJobInput, FakeWorkerApi } from "../../test/fake-worker-api.ts";
 import { type ServedApp, serveFetchApp } from "../../test/serve-fetch-app.ts";
 import { WorkerApiClient } from "../api/worker-api-client.ts";
-import { DEFAULT_INTERVALS, DEFAULT_LOG_LIMITS } from "../config/worker-config.ts";
+import { DEFAULT_INTERVALS, DEFAULT_LOG_LIMITS, type WorkerConfig } from "../config/worker-config.ts";
 import { ProcessExecutor } from "../executors/process-executor.ts";
 import { systemClock } from "../util/clock.ts";
 import { createMemoryLogger } from "../util/logger.ts";
@@ -31,7 +31,14 @@ describe("run session", () => {
     rmSync(workRoot, { recursive: true, force: true });
   });
 
-  async function runJob(job: Omit<FakeJobInput, "image">, intervals: Partial<typeof DEFAULT_INTERVALS> = {}) {
+  async function runJob(
+    job: Omit<FakeJobInput, "image">,
+    intervals: Partial<typeof DEFAULT_INTERVALS> = {},
+    pod: {
+      config?: Partial<Pick<WorkerConfig, "publicEndpoint" | "servingPort">>;
+      env?: Record<string, string>;
+    } = {},
+  ) {
     const jobId = fake.submitJob({ image: "img", ...job });
     const claim = await api.claim(0);
     if (!claim) throw new Error("nothing to claim");
@@ -47,6 +54,8 @@ describe("run session", () => {
         workRoot,
         keepWorkdirs: false,
         jobEnvAllow: [],
+        publicEndpoint: { provider: "local", host: "127.0.0.1" },
+        servingPort: null,
         logs: DEFAULT_LOG_LIMITS,
         intervals: {
           ...DEFAULT_INTERVALS,
@@ -56,8 +65,9 @@ describe("run session", () => {
           retryMaxDelayMs: 20,
           ...intervals,
         },
+        ...pod.config,
       },
-      workerEnv: { PATH: process.env.PATH },
+      workerEnv: { PATH: process.env.PATH, ...pod.env },
       gpuCount: 0,
     });
     const report = await session.result;
@@ -76,6 +86,49 @@ describe("run session", () => {
     expect(report.verdict).toMatchObject({ kind: "fail", failureKind: "timeout" });
     expect(run).toMatchObject({ status: "failed", failure_kind: "timeout" });
     expect(job.status).toBe("failed");
+  });
+
+  // The serving job's own code (sdk/job-scripts/serve/params.py) computes its port and base_url
+  // from what the worker hands it; RUNPOD_POD_ID itself never reaches the job.
+  const servingProbe = [
+    "python3",
+    "-c",
+    [
+      "import json, os, socket, sys",
+      `sys.path.insert(0, ${JSON.stringify(join(import.meta.dirname, "../../../sdk/job-scripts"))})`,
+      "from serve.params import parse_serve_params, public_base_url",
+      "c = parse_serve_params({'model': 'm'})",
+      "if os.environ['OPENWEIGHTS_PUBLIC_URL'].startswith('http://'): socket.socket().bind(('127.0.0.1', c.port))",
+      "e = {'type': 'api_ready', 'base_url': public_base_url(os.environ, c.port), 'port': c.port, 'pod': os.environ.get('RUNPOD_POD_ID')}",
+      "open(os.environ['OPENWEIGHTS_EVENTS'], 'a').write(json.dumps(e) + '\\n')",
+    ].join("\n"),
+  ];
+  const readyEvent = (r: { events: Map<number, Record<string, unknown>> }) =>
+    [...r.events.values()].find((e) => e.type === "api_ready");
+
+  it("gives a local serving job a free loopback port and reports it as its base_url", async () => {
+    const { run } = await runJob({ entrypoint: servingProbe });
+    const ready = readyEvent(run);
+    expect(run.status).toBe("completed");
+    expect(ready?.base_url).toBe(`http://127.0.0.1:${ready?.port}/v1`);
+    expect(ready?.port).toBeGreaterThan(1023);
+  });
+
+  it("gives a serving job on a RunPod pod the proxy URL of the exposed port, not the pod id", async () => {
+    const { run } = await runJob(
+      { entrypoint: servingProbe },
+      {},
+      {
+        config: { publicEndpoint: { provider: "runpod", podId: "abc123xyz" }, servingPort: 8000 },
+        env: { RUNPOD_POD_ID: "abc123xyz" },
+      },
+    );
+    expect(readyEvent(run)).toEqual({
+      type: "api_ready",
+      base_url: "https://abc123xyz-8000.proxy.runpod.net/v1",
+      port: 8000,
+      pod: null,
+    });
   });
 
   it("reports CUDA out-of-memory in the output as `oom`", async () => {
@@ -105,6 +158,8 @@ describe("run session", () => {
         workRoot,
         keepWorkdirs: false,
         jobEnvAllow: [],
+        publicEndpoint: { provider: "local", host: "127.0.0.1" },
+        servingPort: null,
         logs: DEFAULT_LOG_LIMITS,
         intervals: { ...DEFAULT_INTERVALS, retryMaxDelayMs: 10 },
       },

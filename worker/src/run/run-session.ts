@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import { posix } from "node:path";
 import type { ClaimedJob, RunOutcome } from "@contract";
+import { publicPortUrl } from "../../../supabase/functions/_shared/providers/public-url.ts";
 import type { WorkerApi } from "../api/worker-api.ts";
 import { isLeaseLost, isRetryableApiError } from "../api/worker-api-error.ts";
 import type { WorkerConfig } from "../config/worker-config.ts";
@@ -14,6 +15,7 @@ import { buildJobEnv } from "./job-env.ts";
 import { LogBatcher } from "./log-batcher.ts";
 import { awaitPumps, pumpOutput, RecentLines } from "./output-pump.ts";
 import { reportVerdict, uploadResults } from "./run-report.ts";
+import { freeLoopbackPort } from "./serving-port.ts";
 import { createRunWorkdir, downloadMount, PLATFORM_DIR, type RunWorkdir, writeParams } from "./workdir.ts";
 
 export interface RunDeps {
@@ -25,7 +27,15 @@ export interface RunDeps {
   fetch: typeof fetch;
   config: Pick<
     WorkerConfig,
-    "apiUrl" | "token" | "workRoot" | "keepWorkdirs" | "intervals" | "logs" | "jobEnvAllow"
+    | "apiUrl"
+    | "token"
+    | "workRoot"
+    | "keepWorkdirs"
+    | "intervals"
+    | "logs"
+    | "jobEnvAllow"
+    | "publicEndpoint"
+    | "servingPort"
   >;
   /** The worker's own environment: only allowlisted names reach the job. */
   workerEnv: Record<string, string | undefined>;
@@ -158,6 +168,7 @@ export class RunSession {
     const { executor, config } = this.#d;
     const jobRoot = executor.jobRoot(workdir.root);
     const join = posix.join;
+    const servingPort = config.servingPort ?? (await freeLoopbackPort());
     const env = buildJobEnv({
       workerEnv: this.#d.workerEnv,
       extraAllow: config.jobEnvAllow,
@@ -170,6 +181,7 @@ export class RunSession {
       apiUrl: config.apiUrl,
       runToken: this.claim.run_token,
       secrets: this.claim.secrets,
+      serving: { port: servingPort, publicUrl: publicPortUrl(config.publicEndpoint, servingPort) },
     });
     const batcher = this.#makeBatcher();
     const tailer = this.#makeTailer(workdir.eventsFile);
