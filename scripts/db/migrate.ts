@@ -11,13 +11,13 @@ const run = promisify(execFile);
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const supabaseCli = join(repoRoot, "node_modules", "@supabase", "cli-linux-x64", "bin", "supabase");
 
-/** Applies the plain-Postgres stand-in for Supabase's roles, `auth` schema and helpers. */
+/** Applies the plain-Postgres stand-in for Supabase's roles, `auth` and `realtime` schemas and helpers. */
 export async function applyBootstrap(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const [row] = await sql<
       { ok: boolean }[]
-    >`select exists (select from pg_namespace where nspname = 'auth') and exists (select from pg_roles where rolname = 'supabase_admin') as ok`;
+    >`select exists (select from pg_namespace where nspname = 'auth') and exists (select from pg_namespace where nspname = 'realtime') and exists (select from pg_roles where rolname = 'supabase_admin') as ok`;
     if (!row?.ok)
       await sql.unsafe(readFileSync(join(repoRoot, "scripts", "db", "supabase-bootstrap.sql"), "utf8"));
   } finally {

@@ -8,6 +8,8 @@ import postgres from "postgres";
 import { type Cluster, startCluster } from "../db/cluster.ts";
 import { migrate, repoRoot } from "../db/migrate.ts";
 import { type GatewayProcess, startGateway } from "../gateway/spawn.ts";
+import { publishableKeyFor } from "../realtime/keys.ts";
+import { type RealtimeStandIn, startRealtimeStandIn } from "../realtime/server.ts";
 import { type PodAgent, startPodAgent } from "./pod-agent.ts";
 import { StackState } from "./stack-state.ts";
 import { createCommandSpawner } from "./worker-process.ts";
@@ -16,6 +18,8 @@ export interface LocalStackOptions {
   stateDir?: string;
   port?: number;
   dbPort?: number;
+  /** Port of the Realtime stand-in (default: port + 4). */
+  realtimePort?: number;
   /** Seconds between scale ticks (the api also kicks the scaler on every submission). */
   tickSeconds?: number;
   /** Local workers at most (the default organization's max_workers). */
@@ -31,6 +35,8 @@ export interface LocalStack {
   cluster: Cluster;
   gateway: GatewayProcess;
   agent: PodAgent;
+  /** The Realtime stand-in: give its url and publishableKey to supabase-js. */
+  realtime: RealtimeStandIn & { publishableKey: string };
   stop(): Promise<void>;
 }
 
@@ -126,6 +132,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => gateway.stop());
     progress(`Functions at ${url}`, true);
 
+    progress("Starting the Realtime stand-in");
+    const publishableKey = publishableKeyFor(keys.jwtSecret);
+    const realtime = await startRealtimeStandIn({
+      dbUrl: cluster.url,
+      port: options.realtimePort ?? port + 4,
+      jwt: { hs256Secret: keys.jwtSecret },
+      apiKeys: [publishableKey],
+      log: options.log,
+    });
+    stops.push(() => realtime.close());
+    progress(`Realtime (stand-in) at ${realtime.url}`, true);
+
     const ticker = startScaleLoop(
       `${url}/scale`,
       keys.scaleSecret,
@@ -140,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cluster,
       gateway,
       agent,
+      realtime: Object.assign(realtime, { publishableKey }),
       stop: stopAll,
     };
   } catch (error) {

@@ -21,6 +21,7 @@ async function main(): Promise<number> {
   for (const [name, p] of [
     ["OW_PORT", port],
     ["OW_DB_PORT", dbPort],
+    ["OW_PORT", port + 4],
   ] as const) {
     if (!(await portIsFree(p))) {
       console.error(
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
       "",
       `  API            ${stack.url}/api`,
       `  Worker API     ${stack.url}/worker-api`,
+      `  Realtime       ${stack.realtime.url}  (local stand-in; publishable key ${stack.realtime.publishableKey})`,
       `  Postgres       ${stack.cluster.url}`,
       `  Files          ${join(stateDir, "files")}`,
       `  Worker logs    ${join(stateDir, "worker-logs")}`,
