@@ -42,9 +42,14 @@ async function demo(ow: OpenWeights): Promise<void> {
   const family = trainingFamily(ow);
   const params = { steps: 20, learning_rate: 0.1 };
   const job = await family.create(params);
+  console.log(`\nSubmitted job ${job.id} (status: ${job.status}). The scaler starts a local worker for it.`);
+  const dashboardUrl = new StackState(stateDir).running()?.dashboardUrl;
   console.log(
-    `\nSubmitted job ${job.id} (status: ${job.status}). The scaler starts a local worker for it.\nLive logs:`,
+    dashboardUrl
+      ? `Watch it in the dashboard: ${dashboardUrl}/jobs/${job.id}`
+      : "(With `npm start` running, the dashboard shows this job live at http://127.0.0.1:3000/jobs/<id>.)",
   );
+  console.log("Live logs:");
   for await (const line of ow.logs.follow(job.id, { wait: 5 })) {
     console.log(`  │ ${line.stream === "stderr" ? "[stderr] " : ""}${line.text}`);
   }

@@ -9,7 +9,11 @@ import { type Cluster, startCluster } from "../db/cluster.ts";
 import { migrate, repoRoot } from "../db/migrate.ts";
 import { type GatewayProcess, startGateway } from "../gateway/spawn.ts";
 import { publishableKeyFor } from "../realtime/keys.ts";
-import { type RealtimeStandIn, startRealtimeStandIn } from "../realtime/server.ts";
+import {
+  type RealtimeStandIn,
+  type RealtimeStandInOptions,
+  startRealtimeStandIn,
+} from "../realtime/server.ts";
 import { type PodAgent, startPodAgent } from "./pod-agent.ts";
 import { StackState } from "./stack-state.ts";
 import { createCommandSpawner } from "./worker-process.ts";
@@ -35,8 +39,8 @@ export interface LocalStack {
   cluster: Cluster;
   gateway: GatewayProcess;
   agent: PodAgent;
-  /** The Realtime stand-in: give its url and publishableKey to supabase-js. */
-  realtime: RealtimeStandIn & { publishableKey: string };
+  /** The Realtime stand-in: give its url and publishableKey to supabase-js; `options` restart it. */
+  realtime: RealtimeStandIn & { publishableKey: string; options: RealtimeStandInOptions };
   stop(): Promise<void>;
 }
 
@@ -134,13 +138,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     progress("Starting the Realtime stand-in");
     const publishableKey = publishableKeyFor(keys.jwtSecret);
-    const realtime = await startRealtimeStandIn({
+    const realtimeOptions: RealtimeStandInOptions = {
       dbUrl: cluster.url,
       port: options.realtimePort ?? port + 4,
       jwt: { hs256Secret: keys.jwtSecret },
       apiKeys: [publishableKey],
       log: options.log,
-    });
+    };
+    const realtime = await startRealtimeStandIn(realtimeOptions);
     stops.push(() => realtime.close());
     progress(`Realtime (stand-in) at ${realtime.url}`, true);
 
@@ -158,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cluster,
       gateway,
       agent,
-      realtime: Object.assign(realtime, { publishableKey }),
+      realtime: Object.assign(realtime, { publishableKey, options: realtimeOptions }),
       stop: stopAll,
     };
   } catch (error) {

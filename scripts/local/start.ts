@@ -1,8 +1,10 @@
 // `npm start`: the whole system on this machine, until Ctrl-C.
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import process from "node:process";
 import { repoRoot } from "../db/migrate.ts";
-import { portIsFree, startLocalStack } from "./stack.ts";
+import { buildDashboard, dashboardNeedsBuild, startDashboard } from "./dashboard.ts";
+import { type LocalStack, portIsFree, startLocalStack } from "./stack.ts";
 import { StackState } from "./stack-state.ts";
 
 const stateDir = process.env.OW_STATE_DIR ?? join(repoRoot, ".openweights");
@@ -46,7 +48,18 @@ async function main(): Promise<number> {
     progress: (step, done) => console.log(done ? `  ✓ ${step}` : `  … ${step}`),
     log: process.env.OW_VERBOSE ? (line) => console.log(line) : undefined,
   });
-  state.lock({ pid: process.pid, url: stack.url, dashboardUrl: null, startedAt: new Date().toISOString() });
+  const dashboard = await startLocalDashboard(stack, state).catch((error: unknown) => {
+    console.log(
+      `  ! dashboard not started: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
+    return null;
+  });
+  state.lock({
+    pid: process.pid,
+    url: stack.url,
+    dashboardUrl: dashboard?.url ?? null,
+    startedAt: new Date().toISOString(),
+  });
   console.log(
     [
       "",
@@ -59,6 +72,7 @@ async function main(): Promise<number> {
       `  Files          ${join(stateDir, "files")}`,
       `  Worker logs    ${join(stateDir, "worker-logs")}`,
       "",
+      `  Dashboard      ${dashboard ? `${dashboard.url}  (sign in with the API token below)` : "not running (OW_DASHBOARD=0, or see above)"}`,
       `  API token      ${stack.token}`,
       "",
       "Next, in another terminal:",
@@ -77,10 +91,38 @@ async function main(): Promise<number> {
   }
   await stopRequested.promise;
   console.log("\nStopping…");
+  await dashboard?.stop();
   await stack.stop();
   state.unlock();
   console.log("Stopped.");
   return 0;
+}
+
+/** The dashboard on OW_DASHBOARD_PORT (3000), built first if its sources changed; OW_DASHBOARD=0 skips it. */
+async function startLocalDashboard(stack: LocalStack, state: StackState) {
+  if (process.env.OW_DASHBOARD === "0") return null;
+  const dashboardPort = Number(process.env.OW_DASHBOARD_PORT ?? 3000);
+  if (!(await portIsFree(dashboardPort)))
+    throw new Error(`port ${dashboardPort} is taken; choose another with OW_DASHBOARD_PORT=<port>`);
+  if (dashboardNeedsBuild()) {
+    console.log("  … Building the dashboard (next build; only when its sources changed, a few minutes)");
+    buildDashboard();
+  }
+  // Derived from the stack's JWT secret, so sign-ins survive a restart without another stored key.
+  const sessionSecret = createHash("sha256")
+    .update(`dashboard-session:${state.keys().jwtSecret}`)
+    .digest("hex");
+  const dashboard = await startDashboard(
+    {
+      OW_API_URL: stack.url,
+      DASHBOARD_SESSION_SECRET: sessionSecret,
+      SUPABASE_URL: stack.realtime.url,
+      SUPABASE_PUBLISHABLE_KEY: stack.realtime.publishableKey,
+    },
+    dashboardPort,
+  );
+  console.log(`  ✓ Dashboard at ${dashboard.url}`);
+  return dashboard;
 }
 
 function watchStopSignals() {

@@ -8,6 +8,7 @@ import process from "node:process";
 import { prepareTemplate } from "../../tests/support/global-setup.ts";
 import { startCluster } from "../db/cluster.ts";
 import { repoRoot } from "../db/migrate.ts";
+import { runBrowser } from "./suites/browser.ts";
 import { runDbLint } from "./suites/db-lint.ts";
 import { runPgTap } from "./suites/pgtap.ts";
 import { runPython } from "./suites/python.ts";
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
     if (wants("pgtap")) results.push(await runPgTap(cluster, inCi));
     if (wants("python")) results.push(await runPython(inCi));
     if (wants("lint-db")) results.push(await runDbLint(cluster, inCi));
+    if (wants("browser")) results.push(await runBrowser(inCi));
   } finally {
     await cluster.stop();
   }

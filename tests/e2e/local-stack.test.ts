@@ -31,6 +31,8 @@ beforeAll(async () => {
     OW_STATE_DIR: stateDir,
     OW_PORT: String(ports[0]),
     OW_DB_PORT: String(ports[1]),
+    // The dashboard (a `next build` on first start) is covered by the browser suite.
+    OW_DASHBOARD: "0",
     NO_COLOR: "1",
   };
   start = spawn(tsx, [join(repoRoot, "scripts", "local", "start.ts")], {

@@ -10,18 +10,21 @@ export interface EventListParams {
   run_id?: string;
   type?: string;
   limit?: number;
+  /** Start after this cursor (a previous page's `next_cursor`, or the last event id seen). */
+  cursor?: string;
 }
 
 export class Events extends APIResource {
   /** Oldest first, across all runs unless `run_id` is given. */
   list(jobId: string, params: EventListParams = {}, options: CallOptions = {}): PagePromise<Event> {
+    const { cursor: start, ...query } = params;
     return new PagePromise(async (cursor) => {
       const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
         {
           ...options,
           method: "GET",
           path: `/api/jobs/${pathPart(jobId)}/events`,
-          query: { ...params, cursor },
+          query: { ...query, cursor: cursor ?? start },
         },
       );
       return { ...page, data: (page.data ?? []).map((e) => parseTolerant(Event, e)) };

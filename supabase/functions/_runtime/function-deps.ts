@@ -3,6 +3,7 @@
 // local gateway, so Deno (production) and tests wire things the same way.
 import type { JWK } from "jose";
 import { createSecretBox } from "../_shared/auth/secret-box.ts";
+import { acceptSupabaseSessions, sessionVerifierFor } from "../_shared/auth/supabase-sessions.ts";
 import { createTokenSigner, type TokenSigner } from "../_shared/auth/token-signer.ts";
 import type { FunctionEnv } from "../_shared/config/env.ts";
 import { connectDatabase } from "../_shared/db/connect.ts";
@@ -16,20 +17,26 @@ import type { WorkerApiDeps } from "../worker-api/context.ts";
 import { createLocalDiskStore } from "./local-disk-store.ts";
 
 export async function signerFromEnv(env: FunctionEnv): Promise<TokenSigner> {
-  if (env.OW_JWT_PRIVATE_JWK)
-    return createTokenSigner({
-      kind: "es256",
-      privateJwk: JSON.parse(env.OW_JWT_PRIVATE_JWK) as JWK,
-      kid: env.OW_JWT_KID,
-    });
-  return createTokenSigner({ kind: "hs256", secret: env.OW_JWT_SECRET! });
+  const own = env.OW_JWT_PRIVATE_JWK
+    ? await createTokenSigner({
+        kind: "es256",
+        privateJwk: JSON.parse(env.OW_JWT_PRIVATE_JWK) as JWK,
+        kid: env.OW_JWT_KID,
+      })
+    : await createTokenSigner({ kind: "hs256", secret: env.OW_JWT_SECRET! });
+  const sessions = sessionVerifierFor({
+    supabaseUrl: env.SUPABASE_URL,
+    jwksUrl: env.SUPABASE_JWKS_URL,
+    legacySecret: env.SUPABASE_JWT_SECRET,
+  });
+  return acceptSupabaseSessions(own, sessions);
 }
 
 export function storeFromEnv(env: FunctionEnv, signer: TokenSigner): FileStore {
   if (env.OW_FILE_STORE === "supabase") {
     return createSupabaseStorageStore({
       url: env.SUPABASE_URL!,
-      serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY!,
+      serviceRoleKey: (env.SUPABASE_SECRET_KEY ?? env.SUPABASE_SERVICE_ROLE_KEY)!,
       bucket: env.OW_STORAGE_BUCKET,
     });
   }

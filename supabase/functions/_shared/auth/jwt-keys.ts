@@ -11,6 +11,8 @@ export interface JwtKeysConfig {
   jwksUrl?: string | undefined;
   /** Seconds a fetched JWKS is trusted before a refetch (jose default 600). */
   jwksCacheMaxAgeSeconds?: number;
+  /** Least seconds between two JWKS fetches, so unknown-`kid` tokens cannot hammer the project (jose default 30). */
+  jwksCooldownSeconds?: number;
 }
 
 export type JwtFailure = "expired" | "invalid" | "no_key";
@@ -35,7 +37,7 @@ export function createJwtVerifier(config: JwtKeysConfig): JwtVerifier {
   const jwks = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl), {
         cacheMaxAge: (config.jwksCacheMaxAgeSeconds ?? 600) * 1000,
-        cooldownDuration: 30_000,
+        cooldownDuration: (config.jwksCooldownSeconds ?? 30) * 1000,
       })
     : undefined;
   return {

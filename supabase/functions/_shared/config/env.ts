@@ -9,7 +9,14 @@ export const FunctionEnv = z
     /** Injected by Supabase into every function; locally set by the stack. */
     SUPABASE_DB_URL: z.string().min(1),
     SUPABASE_URL: z.string().url().optional(),
+    /** A service key: the legacy service_role JWT or a new opaque `sb_secret_…` key. */
     SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+    /** The same, under the name new projects use; wins over SUPABASE_SERVICE_ROLE_KEY. */
+    SUPABASE_SECRET_KEY: z.string().optional(),
+    /** Supabase Auth sessions: the project's JWKS (default: derived from SUPABASE_URL). */
+    SUPABASE_JWKS_URL: z.string().url().optional(),
+    /** The project's legacy HS256 JWT secret, if it signs sessions and differs from OW_JWT_SECRET. */
+    SUPABASE_JWT_SECRET: z.string().min(32).optional(),
     /** HS256 secret for the JWTs we issue (the project's JWT secret on hosted Supabase). */
     OW_JWT_SECRET: z.string().min(32).optional(),
     /** Alternatively an ES256 private key (JWK JSON) published at /api/auth/jwks. */
@@ -43,11 +50,15 @@ export const FunctionEnv = z
         message: "set OW_JWT_SECRET (HS256) or OW_JWT_PRIVATE_JWK (ES256)",
       });
     }
-    if (env.OW_FILE_STORE === "supabase" && (!env.SUPABASE_URL || !env.SUPABASE_SERVICE_ROLE_KEY)) {
+    if (
+      env.OW_FILE_STORE === "supabase" &&
+      (!env.SUPABASE_URL || !(env.SUPABASE_SECRET_KEY ?? env.SUPABASE_SERVICE_ROLE_KEY))
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["OW_FILE_STORE"],
-        message: "the supabase file store needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY",
+        message:
+          "the supabase file store needs SUPABASE_URL and SUPABASE_SECRET_KEY (or SUPABASE_SERVICE_ROLE_KEY)",
       });
     }
   });

@@ -1,9 +1,11 @@
 // FileStore over Supabase Storage's REST API (service-role key). Shapes from Storage's published
 // API: object upload/download/info/move/remove and signed URLs. Only tested against a fake here.
+import { serviceKeyHeaders } from "../auth/service-key.ts";
 import type { FileStore, StoredObject } from "./file-store.ts";
 
 export interface SupabaseStorageOptions {
   url: string; // project URL, e.g. https://<ref>.supabase.co
+  /** The legacy service_role JWT or an opaque `sb_secret_…` key. */
   serviceRoleKey: string;
   bucket: string;
   fetch?: typeof fetch;
@@ -12,7 +14,7 @@ export interface SupabaseStorageOptions {
 export function createSupabaseStorageStore(options: SupabaseStorageOptions): FileStore {
   const base = `${options.url.replace(/\/$/, "")}/storage/v1`;
   const doFetch = options.fetch ?? fetch;
-  const headers = { authorization: `Bearer ${options.serviceRoleKey}`, apikey: options.serviceRoleKey };
+  const headers = serviceKeyHeaders(options.serviceRoleKey);
   const path = (key: string) =>
     `${encodeURIComponent(options.bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
   const call = async (url: string, init: RequestInit, allow404 = false) => {

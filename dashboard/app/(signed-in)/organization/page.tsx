@@ -1,0 +1,49 @@
+"use client";
+// The organization: name, members and their roles. Members are Supabase Auth users; a token-only
+// deployment has none. Limits and budgets have no api yet (see the README's dashboard section):
+// this page shows what the api serves.
+import type { Member } from "openweights";
+import { useSession } from "@/lib/session-context.tsx";
+import { useAsync } from "@/lib/use-async.ts";
+
+export default function OrganizationPage() {
+  const { ow } = useSession();
+  const me = useAsync(() => ow.organization.me(), [ow]);
+  const members = useAsync(async () => {
+    const all: Member[] = [];
+    for await (const m of ow.organization.members.list()) all.push(m);
+    return all;
+  }, [ow]);
+
+  return (
+    <>
+      <h1>Organization {me.data?.organization.name}</h1>
+      <p className="muted">
+        id <code>{me.data?.organization.id}</code> · you are {me.data?.role}
+      </p>
+      <h2>Members</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(members.data ?? []).map((m) => (
+            <tr key={m.user_id}>
+              <td>{m.email ?? m.user_id}</td>
+              <td>{m.role}</td>
+              <td>{new Date(m.created_at).toLocaleDateString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {members.data?.length === 0 && <p className="muted">No members yet (token-only organization).</p>}
+      {members.error && <p role="alert">{members.error}</p>}
+      <h2>Limits and budgets</h2>
+      <p className="muted">Not served by the api yet; shown here once it is.</p>
+    </>
+  );
+}
