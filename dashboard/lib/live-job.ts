@@ -9,6 +9,13 @@ import type { Event, Job, LogPage, OpenWeights, Run } from "openweights";
 import { SequenceLog } from "./sequence-log.ts";
 
 export type LogChunk = LogPage["chunks"][number];
+/** What the events trigger broadcasts (migration 20261129002500). */
+interface BroadcastEvent {
+  run_id: string;
+  seq: number;
+  type: string | null;
+  data: Record<string, unknown>;
+}
 export type LiveMode = "connecting" | "realtime" | "long-poll" | "reconnecting";
 
 export interface LiveSnapshot {
@@ -138,7 +145,7 @@ export class LiveJob {
     const channel = client
       .channel(`job:${this.jobId}`, { config: { private: true } })
       .on("broadcast", { event: "log" }, ({ payload }) => this.offerLog(payload as LogChunk))
-      .on("broadcast", { event: "event" }, () => this.requestCatchUp())
+      .on("broadcast", { event: "event" }, ({ payload }) => this.offerEvent(payload as BroadcastEvent))
       .on("broadcast", { event: "status" }, () => this.requestCatchUp())
       .on("broadcast", { event: "run" }, () => this.requestCatchUp())
       .subscribe((status) => {
@@ -154,6 +161,13 @@ export class LiveJob {
 
   private offerLog(chunk: LogChunk) {
     const outcome = this.logs.offer(chunk);
+    if (outcome === "applied") this.changed();
+    else if (outcome === "gap") this.requestCatchUp();
+  }
+
+  /** An event broadcast carries no id; the api's copy, read later by id, is then a duplicate. */
+  private offerEvent(event: BroadcastEvent) {
+    const outcome = this.events.offer({ ...event, id: -1 } as unknown as Event & { run_id: string });
     if (outcome === "applied") this.changed();
     else if (outcome === "gap") this.requestCatchUp();
   }

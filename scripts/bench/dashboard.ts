@@ -1,0 +1,174 @@
+// Dashboard benchmark (npm run bench:dashboard), in a real browser against the whole local stack:
+//  1. log line printed by a job → visible in the browser, p50/p95 over N lines, Realtime and
+//     long-poll in the same run (two pages, two dashboards — one with Realtime, one without —
+//     watching the same job at the same time);
+//  2. the jobs page with 10,000 jobs: time to first rows;
+//  3. a run page with 100,000 log lines and 100,000 metric points: time until every line and
+//     point is loaded and drawn, and then how long a log search takes to answer.
+// Sizes: BENCH_LINES (500), BENCH_JOBS (10000), BENCH_BIG (100000).
+import { randomBytes } from "node:crypto";
+import type { Page } from "playwright-core";
+import postgres from "postgres";
+import { startWorld } from "../../dashboard/e2e/harness.ts";
+import { submit } from "../../dashboard/e2e/jobs.ts";
+import { freePort } from "../db/cluster.ts";
+import { startDashboard } from "../local/dashboard.ts";
+
+const LINES = Number(process.env.BENCH_LINES ?? 500);
+const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
+const BIG = Number(process.env.BENCH_BIG ?? 100_000);
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
+};
+
+/**
+ * A job printing `t=<epoch ms>` lines at a steady pace (the browser and the job share one clock),
+ * after a pause that lets both pages open and subscribe first.
+ */
+function timestampScript(lines: number, seconds: number) {
+  return [
+    "import time",
+    "time.sleep(8)",
+    `for i in range(${lines}):`,
+    "    print(f'bench {i:05d} t={time.time() * 1000:.1f}', flush=True)",
+    `    time.sleep(${seconds} / ${lines})`,
+  ].join("\n");
+}
+
+/** Records, in the page, when each log line is first rendered. */
+async function watchLines(page: Page) {
+  await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    (window as unknown as { __seen: Map<string, number> }).__seen = seen;
+    const scan = () => {
+      for (const el of document.querySelectorAll(".log-line")) {
+        const text = el.textContent ?? "";
+        const m = /bench (\d+) t=([\d.]+)/.exec(text);
+        if (m?.[1] && !seen.has(m[1])) seen.set(m[1], Date.now() - Number(m[2]));
+      }
+    };
+    new MutationObserver(scan).observe(document.body, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+  });
+}
+
+async function latencies(page: Page): Promise<number[]> {
+  return page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.values()]);
+}
+
+async function signIn(page: Page, base: string, token: string) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("API token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/jobs$/);
+}
+
+async function main() {
+  const world = await startWorld();
+  const longPoll = await startDashboard(
+    { OW_API_URL: world.stack.url, DASHBOARD_SESSION_SECRET: randomBytes(32).toString("hex") },
+    await freePort(),
+  );
+  const rows: string[] = [];
+  try {
+    const token = world.stack.token;
+    const rtPage = await (await world.newContext()).newPage();
+    const lpPage = await (await world.newContext()).newPage();
+    await signIn(rtPage, world.dashboardUrl, token);
+    await signIn(lpPage, longPoll.url, token);
+
+    // 1. Log latency, both ways at once.
+    const { job } = await submit(world.stack.url, token, timestampScript(LINES, LINES / 20), "bench-latency");
+    await Promise.all([
+      rtPage.goto(`${world.dashboardUrl}/jobs/${job.id}`),
+      lpPage.goto(`${longPoll.url}/jobs/${job.id}`),
+    ]);
+    await Promise.all([watchLines(rtPage), watchLines(lpPage)]);
+    await rtPage.getByTestId("live-mode").filter({ hasText: "realtime" }).waitFor({ timeout: 60_000 });
+    for (const page of [rtPage, lpPage])
+      await page.getByTestId("job-status").filter({ hasText: "completed" }).waitFor({ timeout: 300_000 });
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const [name, page] of [
+      ["Realtime (stand-in)", rtPage],
+      ["long-poll (no Realtime)", lpPage],
+    ] as const) {
+      const xs = await latencies(page);
+      rows.push(
+        `| log line → visible, ${name} | ${xs.length} lines | p50 ${quantile(xs, 0.5).toFixed(0)} ms | p95 ${quantile(xs, 0.95).toFixed(0)} ms |`,
+      );
+    }
+
+    // 2. Jobs page with many jobs.
+    const sql = postgres(world.stack.cluster.url, { max: 1, onnotice: () => {} });
+    await sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ role: "authenticated", organization_id: world.stack.organizationId, token_role: "admin" })}, true)`;
+      await tx.unsafe("set local role authenticated");
+      // Canceled at once, in the same transaction, so no worker is started for them.
+      await tx`select count(public.cancel_job((x.job).id)) from generate_series(1, ${JOBS}) g,
+        lateral public.submit_job(p_type => 'custom', p_image => 'ow/bench-list:1', p_entrypoint => array['true'],
+          p_params => jsonb_build_object('i', g), p_requires_vram_gb => 0) x`;
+    });
+    await sql.end();
+    const firstRows: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      await rtPage.goto(`${world.dashboardUrl}/jobs`);
+      await rtPage.getByTestId("job-row").first().waitFor();
+      firstRows.push(Date.now() - started);
+    }
+    rows.push(
+      `| jobs page, ${JOBS} jobs: navigation → first rows | 3 loads | median ${quantile(firstRows, 0.5)} ms | max ${Math.max(...firstRows)} ms |`,
+    );
+
+    // 3. A big run.
+    const { job: big } = await submit(world.stack.url, token, bigScript(BIG), "bench-big");
+    const ow = (await submit(world.stack.url, token, "print(1)", "bench-handle")).ow;
+    await ow.jobs.wait(big.id, { pollInterval: 1000, timeout: 900_000 });
+    const started = Date.now();
+    await rtPage.goto(`${world.dashboardUrl}/jobs/${big.id}`);
+    await rtPage.locator(`[data-testid=log-count][data-line-count="${BIG}"]`).waitFor({ timeout: 600_000 });
+    const linesAt = Date.now() - started;
+    await rtPage.locator(`[data-metric="loss"][data-points="${BIG}"]`).waitFor({ timeout: 600_000 });
+    const pointsAt = Date.now() - started;
+    const searchStart = Date.now();
+    await rtPage.getByLabel("Search logs").fill("line 077777");
+    await rtPage
+      .getByTestId("log-count")
+      .filter({ hasText: `1 of ${BIG} lines match` })
+      .waitFor();
+    const searchMs = Date.now() - searchStart;
+    rows.push(`| run page, ${BIG} lines + ${BIG} points: all lines shown | 1 load | ${linesAt} ms | |`);
+    rows.push(
+      `| run page, ${BIG} lines + ${BIG} points: all points plotted (interactive) | 1 load | ${pointsAt} ms | |`,
+    );
+    rows.push(`| run page, ${BIG} lines: a log search answers | 1 search | ${searchMs} ms | |`);
+  } finally {
+    await longPoll.stop();
+    await world.stop();
+  }
+  console.log(["| measure | sample | result | |", "|---|---|---|---|", ...rows].join("\n"));
+}
+
+function bigScript(n: number) {
+  return [
+    "import json, os",
+    "ev = open(os.environ.get('OPENWEIGHTS_EVENTS', 'events.jsonl'), 'a')",
+    `for i in range(${n}):`,
+    "    print(f'line {i:06d} step output', flush=False)",
+    "    ev.write(json.dumps({'type': 'metrics', 'step': i, 'loss': 1.0 / (i + 1)}) + '\\n')",
+    "ev.flush()",
+  ].join("\n");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
