@@ -1,10 +1,14 @@
 // The Realtime stand-in against the real client (@supabase/supabase-js → realtime-js) and a real
 // Postgres with the migrations: private channels are authorized by the RLS policy the broadcast
 // migration puts on realtime.messages, and what realtime.send() commits reaches subscribers.
+
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createClient, type RealtimeChannel, type SupabaseClient } from "@supabase/supabase-js";
-import { SignJWT } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { createTokenSigner } from "../../supabase/functions/_shared/auth/token-signer.ts";
 import { asCaller, createOrg, type Org } from "../../tests/support/claims.ts";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database.ts";
 import { type RealtimeStandIn, startRealtimeStandIn } from "./server.ts";
@@ -229,5 +233,48 @@ describe("the Realtime stand-in", () => {
     await db.sql`select realtime.send(${db.sql.json({ late: true })}, 'after-leave', ${`job:${jobA}`}, true)`;
     await new Promise((r) => setTimeout(r, 300));
     expect(got).toEqual([]);
+  });
+
+  it("authorizes a token the api signed with its ES256 key, verified through the api's JWKS (the hosted setup)", async () => {
+    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const signer = await createTokenSigner({
+      kind: "es256",
+      privateJwk: await exportJWK(privateKey),
+      kid: "api-1",
+    });
+    const jwks = createServer(async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(await signer.jwks()));
+    });
+    await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
+    const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/auth/jwks`;
+    const es = await startRealtimeStandIn({
+      dbUrl: db.url,
+      jwt: { jwksUrl },
+      apiKeys: ["sb_publishable_test"],
+    });
+    try {
+      const token = await signer.sign({ role: "authenticated", ...orgA.admin }, 300);
+      const c = createClient(es.url, "sb_publishable_test", {
+        accessToken: async () => token,
+        realtime: { transport: WebSocket as never },
+      });
+      clients.push(c);
+      await expect(subscribed(c.channel(`job:${jobA}`, { config: { private: true } }))).resolves.toBe(
+        "SUBSCRIBED",
+      );
+      const forged = await memberToken(orgA); // HS256: this Realtime trusts only the JWKS
+      const d = createClient(es.url, "sb_publishable_test", {
+        accessToken: async () => forged,
+        realtime: { transport: WebSocket as never },
+      });
+      clients.push(d);
+      await expect(subscribed(d.channel(`job:${jobA}`, { config: { private: true } }))).rejects.toThrow(
+        /Failed to validate JWT signature/,
+      );
+    } finally {
+      for (const c of clients.splice(-2)) await c.removeAllChannels();
+      await es.close();
+      await new Promise<void>((r) => jwks.close(() => r()));
+    }
   });
 });
