@@ -37,28 +37,28 @@ function timestampScript(lines: number, seconds: number) {
   ].join("\n");
 }
 
-/** Records, in the page, when each log line is first rendered. */
+/**
+ * Records, in the page, how late each log line is first rendered. A string, not a function: tsx
+ * (esbuild keepNames) would wrap a function in a `__name` helper the page does not have.
+ */
+const WATCH_LINES = `(() => {
+  const seen = new Map();
+  window.__seen = seen;
+  const scan = () => {
+    for (const el of document.querySelectorAll(".log-line")) {
+      const m = /bench (\\d+) t=([\\d.]+)/.exec(el.textContent || "");
+      if (m && !seen.has(m[1])) seen.set(m[1], Date.now() - Number(m[2]));
+    }
+  };
+  new MutationObserver(scan).observe(document.body, { childList: true, subtree: true, characterData: true });
+})()`;
+
 async function watchLines(page: Page) {
-  await page.evaluate(() => {
-    const seen = new Map<string, number>();
-    (window as unknown as { __seen: Map<string, number> }).__seen = seen;
-    const scan = () => {
-      for (const el of document.querySelectorAll(".log-line")) {
-        const text = el.textContent ?? "";
-        const m = /bench (\d+) t=([\d.]+)/.exec(text);
-        if (m?.[1] && !seen.has(m[1])) seen.set(m[1], Date.now() - Number(m[2]));
-      }
-    };
-    new MutationObserver(scan).observe(document.body, {
-      childList: true,
-      subtree: true,
-      characterData: true,
-    });
-  });
+  await page.evaluate(WATCH_LINES);
 }
 
 async function latencies(page: Page): Promise<number[]> {
-  return page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.values()]);
+  return (await page.evaluate("[...window.__seen.values()]")) as number[];
 }
 
 async function signIn(page: Page, base: string, token: string) {
