@@ -17,9 +17,9 @@ export function memberRoutes(deps: ApiDeps) {
   app.get("/members", async (c) => {
     const rows = await asCaller(deps, c, async (tx) => {
       const org = await callerOrg(tx);
-      return tx`select m.user_id, u.email, m.role, m.created_at from public.organization_members m
-        left join lateral (select email from auth.users where id = m.user_id) u on true
-        where m.organization_id = ${org} order by m.created_at`;
+      // auth.users is not readable by `authenticated`; this definer function returns the emails of
+      // the caller's own organization only.
+      return tx`select user_id, email, role, created_at from internal.organization_members_with_email(${org})`;
     });
     return c.json({ object: "list", data: rows.map((r) => toWire(r)), next_cursor: null });
   });
