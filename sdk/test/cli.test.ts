@@ -170,7 +170,20 @@ describe("ow CLI", () => {
       json: jobBody({ id: "exec-0123456789ab", status: "failed" }),
     });
     const result = await runCli(
-      ["exec", "--vram", "0", "--gpu", "H100", "--wait", "python", "train.py", "--epochs", "3"],
+      [
+        "exec",
+        "--vram",
+        "0",
+        "--gpu",
+        "H100",
+        "--max-attempts",
+        "2",
+        "--wait",
+        "python",
+        "train.py",
+        "--epochs",
+        "3",
+      ],
       {
         env: env(),
         cwd: dir,
@@ -184,6 +197,7 @@ describe("ow CLI", () => {
       mounts: { "train.py": "custom_job_file:file-0123456789ab" },
       requires_vram_gb: 0,
       allowed_hardware: ["1x H100"],
+      max_attempts: 2,
     });
     expect(result.stdout).toContain("hi\n");
     expect(result.code).toBe(1);

@@ -18,7 +18,9 @@ async function submit(claims: Claims, params: Record<string, unknown>, extra: Re
     const [row] = await tx`select (job).id, (job).status, created, reset from public.submit_job(
       p_type => 'custom', p_image => 'img:1', p_entrypoint => array['python','main.py'],
       p_params => ${tx.json(params as never)}, p_requires_vram_gb => ${(extra.vram as number) ?? 0},
-      p_force => ${(extra.force as boolean) ?? false})`;
+      p_force => ${(extra.force as boolean) ?? false}${
+        extra.maxAttempts === undefined ? tx`` : tx`, p_max_attempts => ${extra.maxAttempts as number}`
+      })`;
     return row as { id: string; status: string; created: boolean; reset: boolean };
   });
 }
@@ -96,24 +98,42 @@ describe("the job queue", () => {
     await asCaller(db.sql, w, (tx) => tx`select * from public.complete_run(${again!.id}, 0)`);
   });
 
-  it("retries user errors until max_attempts, then fails the job", async () => {
-    const job = await submit(org.admin, { n: "retry" });
-    const w = await workerClaims(db.sql, org.id, "w-retry");
+  async function failEachRun(jobId: string, worker: string, kind: string, runs: number) {
+    const w = await workerClaims(db.sql, org.id, worker);
     await register(w);
     const outcomes: string[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < runs; i++) {
       const run = await claim(w);
-      expect(run?.job_id).toBe(job.id);
+      expect(run?.job_id).toBe(jobId);
       const [o] = await asCaller(
         db.sql,
         w,
-        (tx) => tx`select * from public.fail_run(${run!.id}, 'user_error', 'boom', 1)`,
+        (tx) => tx`select * from public.fail_run(${run!.id}, ${kind}::failure_kind, 'boom', 1)`,
       );
       outcomes.push(`${o?.job_status}:${o?.will_retry}`);
     }
+    return outcomes;
+  }
+
+  it("fails a job on its first user error when it did not ask for retries", async () => {
+    const job = await submit(org.admin, { n: "no-retry" });
+    expect(await failEachRun(job.id, "w-once", "user_error", 1)).toEqual(["failed:false"]);
+    const [row] = await db.sql`select status, failure_kind, attempts from jobs where id = ${job.id}`;
+    expect(row).toMatchObject({ status: "failed", failure_kind: "user_error", attempts: 1 });
+  });
+
+  it("retries user errors until the max_attempts the job asked for, then fails the job", async () => {
+    const job = await submit(org.admin, { n: "retry" }, { maxAttempts: 3 });
+    const outcomes = await failEachRun(job.id, "w-retry", "user_error", 3);
     expect(outcomes).toEqual(["pending:true", "pending:true", "failed:false"]);
     const [row] = await db.sql`select status, failure_kind, finished_at from jobs where id = ${job.id}`;
     expect(row).toMatchObject({ status: "failed", failure_kind: "user_error" });
+  });
+
+  it("still retries platform failures of a job that asked for no retries", async () => {
+    const job = await submit(org.admin, { n: "platform" });
+    const outcomes = await failEachRun(job.id, "w-platform", "system_error", 2);
+    expect(outcomes).toEqual(["pending:true", "pending:true"]);
   });
 
   it("cancels a running job and tells the worker through its heartbeat", async () => {

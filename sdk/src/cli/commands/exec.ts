@@ -34,6 +34,13 @@ export const exec: Command = {
       description: "organization secret to expose",
     },
     timeout: { type: "int", min: 10, placeholder: "seconds", description: "job timeout" },
+    "max-attempts": {
+      type: "int",
+      min: 1,
+      placeholder: "n",
+      description:
+        "runs the command may fail before the job fails (default 1; platform failures retry anyway)",
+    },
     wait: { type: "boolean", description: "stream logs and exit with the job's status" },
     force: { type: "boolean", description: "rerun even if the same job already completed" },
   },
@@ -62,6 +69,7 @@ export const exec: Command = {
       allowedHardware: hardware.length > 0 ? hardware : undefined,
       secrets: parsed.flags.secret as string[] | undefined,
       timeoutSeconds: intFlag(parsed, "timeout"),
+      maxAttempts: intFlag(parsed, "max-attempts"),
     });
     const spinner = startSpinner(io.stderr, "uploading the current directory");
     const job = await family

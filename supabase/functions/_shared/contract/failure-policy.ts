@@ -12,7 +12,10 @@ export interface FailureDecision {
 /**
  * The one exhaustive mapping of failure kinds to retry decisions. A worker that vanished or was
  * preempted must not cost the user an attempt the way a crash in their own code does.
- * Mirrored by SQL `internal.failure_decision` (the database applies it; this is for clients/tests).
+ * Failures of the job's own code retry only while the job's `max_attempts` allow, which is 1
+ * unless the job asks for more (JOB_DEFAULTS); platform failures retry without using attempts.
+ * Mirrored by SQL `internal.failure_decision` (the database applies it; this is for clients/tests);
+ * tests/db/failure-policy-parity.test.ts fails when the two differ.
  */
 export function failurePolicy(kind: FailureKind): FailureDecision {
   switch (kind) {

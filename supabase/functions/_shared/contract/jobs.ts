@@ -38,7 +38,9 @@ export const JOB_DEFAULTS = {
   requires_vram_gb: 24,
   priority: 0,
   timeout_seconds: 24 * 3600,
-  max_attempts: 3,
+  /** One try of the job's own code: a typo must not cost three GPU runs (issue 15). Platform
+   * failures retry regardless. SQL's column default is held equal by a parity test. */
+  max_attempts: 1,
 } as const;
 
 /**
