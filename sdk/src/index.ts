@@ -59,7 +59,14 @@ export {
   type WaitOptions,
   type WaitProgress,
 } from "./resources/jobs.ts";
-export type { FollowOptions, LogLine, LogPage, LogReadParams } from "./resources/logs.ts";
+export type {
+  FollowOptions,
+  JobLogItem,
+  JobLogStreamOptions,
+  LogLine,
+  LogPage,
+  LogReadParams,
+} from "./resources/logs.ts";
 export type { Me, Member } from "./resources/organization.ts";
 export type { Run } from "./resources/runs.ts";
 export type { Secret } from "./resources/secrets.ts";

@@ -2,8 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runCliInProcess as runCli } from "./support/cli-in-process.ts";
 import { jobBody, ORG_ID } from "./support/fake-fetch.ts";
-import { type DoubleReply, type HttpDouble, runCli, startHttpDouble } from "./support/http-double.ts";
+import {
+  type DoubleReply,
+  type HttpDouble,
+  runCli as runCliProcess,
+  startHttpDouble,
+} from "./support/http-double.ts";
 
 let api: HttpDouble;
 let configDir: string;
@@ -15,6 +21,19 @@ const env = () => ({
 const errorReply = (status: number, code: string): DoubleReply => ({
   status,
   json: { error: { code, message: `${code} happened`, request_id: "req_cli_1" } },
+});
+const runBody = (id: string, attempt: number) => ({
+  id,
+  job_id: "exec-0123456789ab",
+  worker_id: "w-1",
+  attempt,
+  status: "failed",
+  lease_expires_at: null,
+  exit_code: 1,
+  failure_kind: "user_error",
+  failure_message: "exit 1",
+  started_at: "2026-01-01T00:00:00Z",
+  finished_at: "2026-01-01T00:00:01Z",
 });
 const page = (data: unknown[]) => ({ json: { object: "list", data, next_cursor: null } });
 const ME = {
@@ -51,11 +70,12 @@ describe("ow CLI", () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  it("exits 2 for a missing argument or an unknown command", async () => {
+  it("exits 2 for a missing argument or an unknown command", { timeout: 90_000 }, async () => {
     const missing = await runCli(["jobs", "get"], { env: env() });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("<job-id>");
-    const unknown = await runCli(["frobnicate"], { env: env() });
+    // Through the real process once: the exit code reaches the shell.
+    const unknown = await runCliProcess(["frobnicate"], { env: env() });
     expect(unknown.code).toBe(2);
   });
 
@@ -167,8 +187,9 @@ describe("ow CLI", () => {
       return { json: { run_id: runId, chunks, next_after_seq: 0, run_finished: true } };
     };
     api.routes["GET /api/jobs/exec-0123456789ab"] = () => ({
-      json: jobBody({ id: "exec-0123456789ab", status: "failed" }),
+      json: jobBody({ id: "exec-0123456789ab", status: "failed", attempts: 1 }),
     });
+    api.routes["GET /api/jobs/exec-0123456789ab/runs"] = () => page([runBody(runId, 1)]);
     const result = await runCli(
       [
         "exec",
@@ -200,6 +221,7 @@ describe("ow CLI", () => {
       max_attempts: 2,
     });
     expect(result.stdout).toContain("hi\n");
+    expect(result.stderr).toContain("── attempt 1/3 on worker w-1");
     expect(result.code).toBe(1);
   });
 });

@@ -1,9 +1,10 @@
 /** Logs: read a page of a run's lines, or follow them live with the server's long-poll. */
-import { LogPage } from "@contract";
+import { Job, LogPage } from "@contract";
 import { parseTolerant } from "../core/parse.ts";
+import { type JobLogItem, type JobLogStreamOptions, jobLogStream } from "./job-log-stream.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
-export type { LogPage };
+export type { JobLogItem, JobLogStreamOptions, LogPage };
 
 export interface LogReadParams {
   run_id?: string;
@@ -43,7 +44,27 @@ export class Logs extends APIResource {
   }
 
   /**
-   * Yields lines as they arrive and ends when the run has finished and everything was read.
+   * The job's whole log: every attempt in order (an `attempt` item before its lines), `waiting`
+   * items while it waits for a worker, an `end` item with the finished job. Each line once.
+   */
+  stream(jobId: string, options: JobLogStreamOptions = {}): AsyncGenerator<JobLogItem> {
+    return jobLogStream(
+      this.core,
+      {
+        read: (id, params, signal) => this.read(id, params, { signal }),
+        job: async (id, signal) =>
+          parseTolerant(
+            Job,
+            await this.core.http.json<unknown>({ method: "GET", path: `/api/jobs/${pathPart(id)}`, signal }),
+          ),
+      },
+      jobId,
+      options,
+    );
+  }
+
+  /**
+   * One run's lines: yields them as they arrive and ends when the run has finished and everything was read.
    * Follows one run: the one given, else the latest when the first page arrives.
    */
   async *follow(jobId: string, options: FollowOptions = {}): AsyncGenerator<LogLine> {

@@ -133,7 +133,7 @@ export function runCli(
       stderr += d.toString();
     });
     // never leave a CLI behind when a test goes wrong
-    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(killer);

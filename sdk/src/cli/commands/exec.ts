@@ -8,7 +8,7 @@ import { UsageError } from "../args.ts";
 import { type Command, EXIT, intFlag, stringFlag } from "../command.ts";
 import { makeClient, printJson } from "../context.ts";
 import { startSpinner } from "../spinner.ts";
-import { streamJobLogs } from "./jobs.ts";
+import { streamJobLogs } from "./logs.ts";
 
 export const DEFAULT_EXEC_IMAGE = "python:3.12-slim";
 
@@ -81,9 +81,8 @@ export const exec: Command = {
       return EXIT.ok;
     }
     io.stderr.write(`job ${job.id} (${job.status})\n`);
-    await streamJobLogs(client, job.id, io, true);
-    const final = await client.jobs.wait(job.id, { pollInterval: 1000 });
-    if (parsed.flags.json) printJson(io, final);
+    const json = parsed.flags.json === true;
+    const final = (await streamJobLogs(client, job.id, io, { follow: true, json })) ?? job;
     io.stderr.write(
       `job ${final.id} ${final.status}${final.failure_message ? `: ${final.failure_message}` : ""}\n`,
     );

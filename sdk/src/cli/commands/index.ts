@@ -11,7 +11,8 @@ import {
 import { login, logout, whoami } from "./auth.ts";
 import { exec } from "./exec.ts";
 import { filesFetch, filesGet, filesList, filesUpload } from "./files.ts";
-import { jobsCancel, jobsGet, jobsList, jobsRestart, jobsWait, logs } from "./jobs.ts";
+import { jobsCancel, jobsGet, jobsList, jobsRestart, jobsWait } from "./jobs.ts";
+import { logs } from "./logs.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./tokens.ts";
 
 /** Top-level shortcuts share their implementation with the long form. */

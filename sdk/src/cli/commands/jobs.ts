@@ -1,4 +1,4 @@
-/** jobs ls | get | cancel | restart | wait, and logs. */
+/** jobs ls | get | cancel | restart | wait. */
 import { JobStatus } from "@contract";
 import { isTerminalStatus, type Job, type OpenWeights } from "../../node/index.ts";
 import { UsageError } from "../args.ts";
@@ -145,50 +145,5 @@ export const jobsWait: Command = {
     if (parsed.flags.json) printJson(io, job);
     else io.stdout.write(`${job.id}\t${job.status}\n`);
     return job.status === "completed" ? EXIT.ok : EXIT.failed;
-  },
-};
-
-/** Prints a job's log lines; with follow, keeps going across retries until the job is terminal. */
-export async function streamJobLogs(
-  client: OpenWeights,
-  jobId: string,
-  io: Io,
-  follow: boolean,
-  runId?: string,
-) {
-  if (!follow) {
-    let after = -1;
-    for (;;) {
-      const page = await client.logs.read(jobId, { run_id: runId, after_seq: after, limit: 1000 });
-      for (const chunk of page.chunks) {
-        for (const [i, line] of chunk.lines.entries()) {
-          (chunk.streams[i] === "e" ? io.stderr : io.stdout).write(`${line}\n`);
-        }
-      }
-      if (page.chunks.length === 0 || page.next_after_seq <= after) return;
-      after = page.next_after_seq;
-    }
-  }
-  for (;;) {
-    for await (const line of client.logs.follow(jobId, { run_id: runId })) {
-      (line.stream === "stderr" ? io.stderr : io.stdout).write(`${line.text}\n`);
-    }
-    if (runId || isTerminalStatus((await client.jobs.retrieve(jobId)).status)) return;
-  }
-}
-
-export const logs: Command = {
-  path: ["logs"],
-  summary: "print a job's logs (latest run); -f follows until the job finishes",
-  args: "<job-id>",
-  flags: {
-    follow: { type: "boolean", short: "f", description: "keep printing new lines" },
-    "run-id": { type: "string", placeholder: "uuid", description: "a specific run (default: the latest)" },
-  },
-  async run(parsed, io) {
-    const id = positional(parsed, 0, "job-id");
-    noExtraPositionals(parsed, 1);
-    await streamJobLogs(makeClient(), id, io, parsed.flags.follow === true, stringFlag(parsed, "run-id"));
-    return EXIT.ok;
   },
 };
