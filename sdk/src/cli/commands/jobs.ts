@@ -1,6 +1,6 @@
 /** jobs ls | get | cancel | restart | wait. */
 import { JobStatus } from "@contract";
-import { isTerminalStatus, type Job, type OpenWeights } from "../../node/index.ts";
+import type { Job } from "../../node/index.ts";
 import { UsageError } from "../args.ts";
 import { type Command, EXIT, intFlag, noExtraPositionals, positional, stringFlag } from "../command.ts";
 import { collect, type Io, makeClient, printJson, printTable, readAllStdin } from "../context.ts";
