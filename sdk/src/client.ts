@@ -24,6 +24,7 @@ import { Hardware } from "./resources/hardware.ts";
 import { Jobs } from "./resources/jobs.ts";
 import { Logs } from "./resources/logs.ts";
 import { type Me, Organization } from "./resources/organization.ts";
+import { Limits, Organizations, Usage } from "./resources/organizations.ts";
 import type { CallOptions } from "./resources/resource.ts";
 import { Runs } from "./resources/runs.ts";
 import { Secrets } from "./resources/secrets.ts";
@@ -68,6 +69,9 @@ export class OpenWeights {
   readonly secrets: Secrets;
   readonly workers: Workers;
   readonly organization: Organization;
+  readonly organizations: Organizations;
+  readonly limits: Limits;
+  readonly usage: Usage;
   readonly hardware: Hardware;
   /** Built-in jobs (sdk/src/jobs): SFT/DPO/ORPO, weighted SFT, logprobs, batch inference, serving, evals. */
   readonly fineTuning: FineTuning;
@@ -127,6 +131,9 @@ export class OpenWeights {
     this.secrets = new Secrets(this);
     this.workers = new Workers(this);
     this.organization = new Organization(this);
+    this.organizations = new Organizations(this);
+    this.limits = new Limits(this);
+    this.usage = new Usage(this);
     this.hardware = new Hardware(this);
     const builtIns = createBuiltInJobs(
       {

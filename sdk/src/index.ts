@@ -68,6 +68,13 @@ export type {
   LogReadParams,
 } from "./resources/logs.ts";
 export type { Me, Member } from "./resources/organization.ts";
+export type {
+  CreatedOrganization,
+  LimitsUpdate,
+  OrganizationLimits,
+  OrganizationMembership,
+  OrganizationUsage,
+} from "./resources/organizations.ts";
 export type { Run } from "./resources/runs.ts";
 export type { Secret } from "./resources/secrets.ts";
 export type { ApiToken, CreatedToken, TokenCreateParams } from "./resources/tokens.ts";

@@ -3,6 +3,9 @@
 // before each run's lines, every line exactly once — with a bounded number of api requests.
 // Before, `ow logs -f` re-read the finished attempt in a tight loop while the job waited for its
 // retry (one run printed the same line ~150 times).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobLogItem, OpenWeights } from "../../sdk/src/node/index.ts";
 import { runCliInProcess } from "../../sdk/test/support/cli-in-process.ts";
@@ -100,5 +103,48 @@ describe("following a job's logs across attempts", () => {
       "end",
     ]);
     expect(asJson.stderr).toBe("");
+  });
+
+  it("ow exec --wait runs a failing command once, streams it and exits 1; --json frames it", {
+    timeout: 120_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ow-exec-"));
+    writeFileSync(join(dir, "note.txt"), "mounted\n");
+    const env = { OPENWEIGHTS_API_URL: loop.stack.url, OPENWEIGHTS_API_KEY: loop.stack.adminToken };
+    try {
+      const run = await runCliInProcess(
+        ["exec", "--vram", "0", "--wait", "cat note.txt; echo oops >&2; exit 3"],
+        {
+          env,
+          cwd: dir,
+        },
+      );
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("mounted\n");
+      const jobId = /^job (\S+) \(/.exec(run.stderr)?.[1];
+      expect(run.stderr).toContain("── attempt 1/1 on worker w-follow\noops\n");
+      expect(run.stderr).toMatch(/job \S+ failed/);
+      // A failure of the job's own code is not retried unless asked: one run.
+      const [row] = await loop.stack.db
+        .sql`select attempts, status, failure_kind from jobs where id = ${jobId!}`;
+      expect(row).toMatchObject({ attempts: 1, status: "failed", failure_kind: "user_error" });
+
+      const framed = await runCliInProcess(
+        ["exec", "--vram", "0", "--wait", "--json", "--", "echo", "framed"],
+        {
+          env,
+          cwd: dir,
+        },
+      );
+      expect(framed.code).toBe(0);
+      const records = framed.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(records.filter((r) => r.type === "line").map((r) => r.text)).toEqual(["framed"]);
+      expect(records.at(-1)).toMatchObject({ type: "end", job: { status: "completed" } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,11 @@ export interface Parsed {
 export const GLOBAL_FLAGS: FlagSpecs = {
   help: { type: "boolean", short: "h", description: "show help" },
   json: { type: "boolean", description: "print JSON" },
+  org: {
+    type: "string",
+    placeholder: "id|name",
+    description: "act for this stored organization (default: `ow org switch`'s, or OPENWEIGHTS_ORG)",
+  },
 };
 
 function convert(name: string, spec: FlagSpec, raw: string): string | number {

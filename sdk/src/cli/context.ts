@@ -1,6 +1,7 @@
 /** What every command gets: the parsed flags, a client built from env or stored credentials, output helpers. */
 import { OpenWeights } from "../node/index.ts";
-import { readCredentials } from "./credentials.ts";
+import { UsageError } from "./args.ts";
+import { findStoredOrganization, readCredentials } from "./credentials.ts";
 
 export class AuthMissingError extends Error {
   override name = "AuthMissingError";
@@ -12,8 +13,28 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
+let selectedOrg: string | undefined;
+
+/** `--org` for this command (the program sets it before running one). */
+export function selectOrganization(ref: string | undefined): void {
+  selectedOrg = ref;
+}
+
+/**
+ * A client for the chosen organization: `--org` or OPENWEIGHTS_ORG pick a stored token; else
+ * OPENWEIGHTS_API_KEY, else the stored default.
+ */
 export function makeClient(): OpenWeights {
   const stored = readCredentials();
+  const ref = selectedOrg ?? (process.env.OPENWEIGHTS_ORG || undefined);
+  if (ref !== undefined) {
+    const found = findStoredOrganization(ref);
+    if ("error" in found) throw new UsageError(found.error);
+    return new OpenWeights({
+      apiKey: found.org.api_key,
+      baseURL: found.org.base_url || process.env.OPENWEIGHTS_API_URL || stored?.base_url,
+    });
+  }
   const apiKey = process.env.OPENWEIGHTS_API_KEY || stored?.api_key;
   if (!apiKey) throw new AuthMissingError("not logged in: run `ow login` or set OPENWEIGHTS_API_KEY");
   return new OpenWeights({ apiKey, baseURL: process.env.OPENWEIGHTS_API_URL || stored?.base_url });

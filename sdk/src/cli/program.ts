@@ -6,7 +6,7 @@ import { APIError, AuthenticationError, PermissionDeniedError, VERSION } from ".
 import { flagsHelp, parseArgs, UsageError } from "./args.ts";
 import { type Command, EXIT } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { AuthMissingError, type Io } from "./context.ts";
+import { AuthMissingError, type Io, selectOrganization } from "./context.ts";
 
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
   const matches = COMMANDS.filter((c) => c.path.every((word, i) => argv[i] === word));
@@ -61,6 +61,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout.write(commandHelp(command));
       return EXIT.ok;
     }
+    selectOrganization(parsed.flags.org as string | undefined);
     return await command.run(parsed, io);
   } catch (error) {
     if (error instanceof UsageError) {

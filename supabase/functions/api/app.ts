@@ -8,6 +8,7 @@ import { jobActivityRoutes } from "./routes/job-activity.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { localFileRoutes } from "./routes/local-files.ts";
 import { memberRoutes } from "./routes/members.ts";
+import { organizationRoutes } from "./routes/organizations.ts";
 import { secretRoutes } from "./routes/secrets.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { workerRoutes } from "./routes/workers.ts";
@@ -24,6 +25,8 @@ export function makeApp(deps: ApiDeps) {
     "/tokens",
     "/members/*",
     "/members",
+    "/organizations",
+    "/organization/*",
     "/secrets/*",
     "/secrets",
     "/files/*",
@@ -38,6 +41,7 @@ export function makeApp(deps: ApiDeps) {
   }
   app.route("/", tokenRoutes(deps));
   app.route("/", memberRoutes(deps));
+  app.route("/", organizationRoutes(deps));
   app.route("/", secretRoutes(deps));
   app.route("/", fileRoutes(deps));
   app.route("/", jobRoutes(deps));

@@ -2,6 +2,7 @@
 import { accessFamily, authFamily } from "./api-cases-access.ts";
 import { fileFamily } from "./api-cases-files.ts";
 import { activityFamily, jobFamily, workerFamily } from "./api-cases-jobs.ts";
+import { organizationFamily } from "./api-cases-orgs.ts";
 import type { ApiFixture } from "./api-cases-shared.ts";
 import type { BadCase } from "./harness.ts";
 
@@ -15,5 +16,6 @@ export function apiCaseFamilies(f: ApiFixture): Record<string, BadCase[]> {
     jobs: jobFamily(f),
     "job runs, events and logs": activityFamily(f),
     "workers, hardware and local files": workerFamily(f),
+    "organizations, limits and usage": organizationFamily(f),
   };
 }

@@ -4,7 +4,7 @@ import { DEFAULT_BASE_URL, OpenWeights } from "../../node/index.ts";
 import { UsageError } from "../args.ts";
 import { type Command, EXIT, noExtraPositionals, stringFlag } from "../command.ts";
 import { type Io, makeClient, printJson, printTable, readAllStdin } from "../context.ts";
-import { credentialsPath, deleteCredentials, readCredentials, writeCredentials } from "../credentials.ts";
+import { credentialsPath, deleteCredentials, readCredentials, rememberOrganization } from "../credentials.ts";
 
 async function askToken(io: Io): Promise<string> {
   if (!io.stdin.isTTY) return (await readAllStdin(io)).trim();
@@ -36,7 +36,11 @@ export const login: Command = {
     if (baseURL !== undefined && !/^https?:\/\/\S+$/.test(baseURL))
       throw new UsageError("--api-url must be an http(s) URL");
     const me = await new OpenWeights({ apiKey: token, baseURL }).me();
-    const path = writeCredentials({ api_key: token, ...(baseURL ? { base_url: baseURL } : {}) });
+    const path = rememberOrganization(
+      me.organization.id,
+      { name: me.organization.name, api_key: token, ...(baseURL ? { base_url: baseURL } : {}) },
+      true,
+    );
     if (parsed.flags.json) printJson(io, { ...me, credentials_path: path });
     else io.stdout.write(`Logged in to ${me.organization.name} as ${me.role}. Token saved to ${path}\n`);
     return EXIT.ok;

@@ -13,6 +13,8 @@ import { exec } from "./exec.ts";
 import { filesFetch, filesGet, filesList, filesUpload } from "./files.ts";
 import { jobsCancel, jobsGet, jobsList, jobsRestart, jobsWait } from "./jobs.ts";
 import { logs } from "./logs.ts";
+import { membersAdd, membersList, membersRemove, membersRole } from "./members.ts";
+import { orgCreate, orgLimits, orgList, orgSwitch, orgUsage } from "./org.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./tokens.ts";
 
 /** Top-level shortcuts share their implementation with the long form. */
@@ -46,4 +48,13 @@ export const COMMANDS: Command[] = [
   workersList,
   workersShutdown,
   worker,
+  orgList,
+  orgCreate,
+  orgSwitch,
+  orgLimits,
+  orgUsage,
+  membersList,
+  membersAdd,
+  membersRemove,
+  membersRole,
 ];

@@ -5,5 +5,6 @@ export * from "./errors.ts";
 export * from "./failure-policy.ts";
 export * from "./files.ts";
 export * from "./jobs.ts";
+export * from "./organizations.ts";
 export * from "./worker-protocol.ts";
 export * from "./workers.ts";
