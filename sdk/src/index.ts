@@ -51,8 +51,10 @@ export type { Event, EventListParams } from "./resources/events.ts";
 export type { FileCreateParams, FileListParams, FileObject } from "./resources/files.ts";
 export type { HardwareOption } from "./resources/hardware.ts";
 export {
+  type DownloadProgress,
   isTerminalStatus,
   type Job,
+  type JobDownload,
   type JobListParams,
   type JobSubmission,
   type SubmitResult,

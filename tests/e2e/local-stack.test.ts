@@ -2,7 +2,16 @@
 // demo flow through the SDK (`npm run demo` against the running stack) and the CLI, then Ctrl-C —
 // after which no process of the stack and none of its ports may be left.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -143,10 +152,20 @@ describe("npm start", () => {
     } finally {
       rmSync(file, { force: true });
     }
+    // A user's own project: the example dataset and openweights installed (node_modules links to
+    // this checkout's). `ow exec` mounts this folder, not the whole checkout (450 files, which under
+    // a load average of 40 took past 240 s to upload and fetch, and raced concurrent edits).
+    const project = mkdtempSync(join(tmpdir(), "ow-quickstart-"));
+    mkdirSync(join(project, "examples", "data"), { recursive: true });
+    cpSync(
+      join(repoRoot, "examples", "data", "train.jsonl"),
+      join(project, "examples", "data", "train.jsonl"),
+    );
+    symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"));
     for (const line of cliQuickstart!.trim().split("\n")) {
       if (line.includes("<job-id>")) continue; // needs an id from an earlier command
       const run = spawnSync("bash", ["-c", line], {
-        cwd: repoRoot,
+        cwd: project,
         env: { ...userEnv, PATH: `${join(repoRoot, "node_modules", ".bin")}:${process.env.PATH}` },
         encoding: "utf8",
         timeout: 240_000,
@@ -158,6 +177,7 @@ describe("npm start", () => {
       });
       if (line.includes("exec")) expect(run.stdout).toContain("hello from a job");
     }
+    rmSync(project, { recursive: true, force: true });
   });
 
   it("stops every child process and frees its ports on Ctrl-C", { timeout: 200_000 }, async () => {

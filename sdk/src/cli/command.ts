@@ -11,6 +11,8 @@ export interface Command {
   stopAtPositional?: boolean;
   /** Hand every argument after the command words to run() untouched. */
   passthrough?: boolean;
+  /** Left out of `ow --help` (shell completion's helper). */
+  hidden?: boolean;
   run(parsed: Parsed, io: Io): Promise<number>;
 }
 

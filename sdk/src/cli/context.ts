@@ -14,6 +14,39 @@ export interface Io {
 }
 
 let selectedOrg: string | undefined;
+let waitingOn: { jobId: string; client: OpenWeights } | undefined;
+
+/** Marks (or clears) the job this command submitted and now waits on, for Ctrl-C. */
+export function waitingOnJob(job: { jobId: string; client: OpenWeights } | undefined): void {
+  waitingOn = job;
+}
+
+/**
+ * On Ctrl-C: a job the command submitted keeps its place in the queue (and, on RunPod, would
+ * later rent a GPU), so say how to cancel it, or at a terminal offer to cancel it now.
+ */
+export async function onInterrupt(io: Io): Promise<void> {
+  if (!waitingOn) return;
+  const { jobId, client } = waitingOn;
+  waitingOn = undefined;
+  if (!io.stdin.isTTY) {
+    io.stderr.write(
+      `\ninterrupted: job ${jobId} is still queued or running; cancel it with: ow cancel ${jobId}\n`,
+    );
+    return;
+  }
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    const answer = await rl.question(`\nCancel job ${jobId}? It keeps running otherwise. [y/N] `);
+    if (/^y(es)?$/i.test(answer.trim())) {
+      await client.jobs.cancel(jobId);
+      io.stderr.write(`canceled ${jobId}\n`);
+    } else io.stderr.write(`left ${jobId} running; \`ow cancel ${jobId}\` cancels it\n`);
+  } finally {
+    rl.close();
+  }
+}
 
 /** `--org` for this command (the program sets it before running one). */
 export function selectOrganization(ref: string | undefined): void {
@@ -44,15 +77,23 @@ export function printJson(io: Io, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Left-aligned columns; the last column is not padded. */
-export function printTable(io: Io, headers: string[], rows: string[][]): void {
+/** Left-aligned columns; the last column is not padded. `style` colours a cell after padding. */
+export function printTable(
+  io: Io,
+  headers: string[],
+  rows: string[][],
+  style?: (cell: string, column: number) => string,
+): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
+  const line = (cells: string[], styled: boolean) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => {
+        const padded = i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0);
+        return styled && style ? style(padded, i) : padded;
+      })
       .join("  ")
       .trimEnd();
-  io.stdout.write(`${[line(headers), ...rows.map(line)].join("\n")}\n`);
+  io.stdout.write(`${[line(headers, false), ...rows.map((r) => line(r, true))].join("\n")}\n`);
 }
 
 export async function readAllStdin(io: Io): Promise<string> {

@@ -14,8 +14,32 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
   return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
 }
 
+/** Edit distance between two short strings (command words). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The visible command closest to what was typed, if it is close enough to be a typo. */
+function closestCommand(argv: string[]): string | undefined {
+  let best: { path: string; d: number } | undefined;
+  for (const c of COMMANDS) {
+    if (c.hidden) continue;
+    const path = c.path.join(" ");
+    const d = distance(argv.slice(0, c.path.length).join(" "), path);
+    if (!best || d < best.d) best = { path, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(best.path.length / 3)) ? best.path : undefined;
+}
+
 function overview(): string {
-  const lines = COMMANDS.map(
+  const lines = COMMANDS.filter((c) => !c.hidden).map(
     (c) => `  ow ${[...c.path, c.args ?? ""].join(" ").trim().padEnd(34)} ${c.summary}`,
   );
   return `ow ${VERSION} — the OpenWeights CLI\n\nUsage:\n${lines.join("\n")}\n\nEvery command takes --help; listings take --json.\n`;
@@ -47,8 +71,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
+    const guess = closestCommand(argv);
     io.stderr.write(
-      `usage error: unknown command "${argv.slice(0, 2).join(" ")}"\nRun \`ow --help\` for the list.\n`,
+      `usage error: unknown command "${argv.slice(0, 2).join(" ")}"\n${guess ? `Did you mean \`ow ${guess}\`?\n` : ""}Run \`ow --help\` for the list.\n`,
     );
     return EXIT.usage;
   }

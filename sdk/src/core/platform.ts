@@ -15,6 +15,8 @@ export interface Platform {
   openPath(path: string): Promise<UploadSource>;
   /** A file → one entry; a directory → every file under it, minus the ignore list. */
   expandMount(target: string, path: string): Promise<MountFile[]>;
+  /** Writes text or a response's body to a local path (parents created); returns the bytes written. */
+  saveFile(path: string, content: string | Response, onBytes?: (written: number) => void): Promise<number>;
 }
 
 const needsNode = (path: string) =>
@@ -27,4 +29,5 @@ const needsNode = (path: string) =>
 export const portablePlatform: Platform = {
   openPath: needsNode,
   expandMount: (_target, path) => needsNode(path),
+  saveFile: (path) => needsNode(path),
 };

@@ -6,7 +6,7 @@
 import { publicPortUrl } from "../../../supabase/functions/_shared/providers/public-url.ts";
 import { ConflictError, OpenWeightsError, WaitTimeoutError } from "../core/errors.ts";
 import type { Event } from "../resources/events.ts";
-import type { Job } from "../resources/jobs.ts";
+import { describeWait, type Job } from "../resources/jobs.ts";
 import type { Run } from "../resources/runs.ts";
 import type { BuiltInContext } from "./context.ts";
 import { type OpenAIClientLike, type OpenAIImporter, openAIClient } from "./openai-client.ts";
@@ -16,6 +16,8 @@ export interface UpOptions {
   timeout?: number;
   /** Poll interval in ms (default 5000). */
   pollInterval?: number;
+  /** Called after every poll with the job (its status and waiting_reason say why it is not up yet). */
+  onProgress?: (job: Job) => void;
   signal?: AbortSignal;
 }
 
@@ -63,11 +65,15 @@ export class ApiDeployment {
           `deployment ${this.id} is ${job.status}${job.failure_message ? `: ${job.failure_message}` : ""}`,
         );
       if (job.status === "in_progress" && (await this.readReady(job, options.signal))) return this;
-      if (clock.now() - started + interval > timeout)
+      options.onProgress?.(job);
+      // Before, the first pause was compared with the timeout: up({ timeout: 3000 }) with the 5 s
+      // interval gave up after one poll (12 ms), saying it had waited 3000 ms.
+      const left = timeout - (clock.now() - started);
+      if (left <= 0)
         throw new WaitTimeoutError(
-          `deployment ${this.id} not ready after ${timeout} ms (status ${job.status})`,
+          `deployment ${this.id} not ready after ${timeout} ms: ${describeWait(job)}`,
         );
-      await clock.sleep(interval, options.signal);
+      await clock.sleep(Math.min(interval, left), options.signal);
     }
   }
 

@@ -1,8 +1,8 @@
 /** Local files as upload sources, directory walking for mounts, and downloads to disk. */
 import { createReadStream, createWriteStream } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
-import { Readable } from "node:stream";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import type { MountFile, Platform } from "../core/platform.ts";
@@ -54,6 +54,7 @@ export async function walkDirectory(root: string, extraIgnores: string[] = []): 
 
 export const nodePlatform: Platform = {
   openPath: (path) => fileFromPath(path),
+  saveFile,
   async expandMount(target: string, path: string): Promise<MountFile[]> {
     const info = await stat(path).catch(() => {
       throw new OpenWeightsError(`mount source not found: ${path}`);
@@ -70,6 +71,31 @@ export const nodePlatform: Platform = {
 };
 
 /** Streams a Response body to a file without buffering it. */
+/** Streams to disk (a multi-GB result never sits in memory), counting bytes as they pass. */
+async function saveFile(
+  path: string,
+  content: string | Response,
+  onBytes?: (written: number) => void,
+): Promise<number> {
+  await mkdir(dirname(path), { recursive: true });
+  if (typeof content === "string") {
+    await writeFile(path, content);
+    onBytes?.(Buffer.byteLength(content));
+    return Buffer.byteLength(content);
+  }
+  if (!content.body) throw new OpenWeightsError("empty response body");
+  let written = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      written += chunk.length;
+      onBytes?.(written);
+      done(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(content.body as NodeWebStream<Uint8Array>), count, createWriteStream(path));
+  return written;
+}
+
 export async function writeResponseToFile(response: Response, path: string): Promise<void> {
   if (!response.body) throw new OpenWeightsError("empty response body");
   await pipeline(Readable.fromWeb(response.body as NodeWebStream<Uint8Array>), createWriteStream(path));

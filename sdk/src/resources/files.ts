@@ -98,6 +98,22 @@ export class Files extends APIResource {
     return this.core.http.send({ ...options, method: "GET", path: `/api/files/${pathPart(fileId)}/content` });
   }
 
+  /**
+   * Saves a file's bytes to a local path (Node), streaming; `onProgress` gets the bytes written so
+   * far and the file's size. Returns the bytes written.
+   */
+  async download(
+    fileId: string,
+    path: string,
+    options: CallOptions & { onProgress?: (p: { written: number; total: number | null }) => void } = {},
+  ): Promise<number> {
+    const { onProgress, ...call } = options;
+    const response = await this.content(fileId, call);
+    const length = Number(response.headers.get("content-length") ?? Number.NaN);
+    const total = Number.isFinite(length) ? length : null;
+    return this.core.platform.saveFile(path, response, (written) => onProgress?.({ written, total }));
+  }
+
   delete(fileId: string, options: CallOptions = {}): Promise<{ deleted: boolean }> {
     return this.core.http.json({ ...options, method: "DELETE", path: `/api/files/${pathPart(fileId)}` });
   }

@@ -8,9 +8,10 @@ import {
 import { WaitTimeoutError } from "../core/errors.ts";
 import { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
+import { type DownloadProgress, downloadJob, type JobDownload } from "./job-download.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
-export type { Job, JobSubmission };
+export type { DownloadProgress, Job, JobDownload, JobSubmission };
 
 /** The job plus whether this submission created it or reset a failed/canceled one. */
 export type SubmitResult = Job & { created?: boolean; reset?: boolean };
@@ -40,6 +41,13 @@ export interface WaitOptions {
   /** Give up after this many ms (default: never). */
   timeout?: number;
   signal?: AbortSignal;
+}
+
+/** "pending (waiting: the organization is at its maximum number of workers)". */
+export function describeWait(job: Job): string {
+  return job.status === "pending" && job.waiting_reason
+    ? `${job.status} (${job.waiting_reason})`
+    : job.status;
 }
 
 export function isTerminalStatus(status: string): boolean {
@@ -108,11 +116,24 @@ export class Jobs extends APIResource {
       options.onProgress?.({ job, elapsedMs: clock.now() - started, statusChanged });
       if (isTerminalStatus(job.status)) return job;
       interval = statusChanged ? first : Math.min(interval * 1.5, max);
-      if (options.timeout !== undefined && clock.now() - started + interval > options.timeout) {
-        throw new WaitTimeoutError(`job ${jobId} is still ${job.status} after ${options.timeout} ms`);
-      }
-      await clock.sleep(interval, options.signal);
+      // The last pause is cut to what is left, so giving up happens at the timeout, not an interval early.
+      const left = options.timeout === undefined ? interval : options.timeout - (clock.now() - started);
+      if (left <= 0)
+        throw new WaitTimeoutError(`job ${jobId} is still ${describeWait(job)} after ${options.timeout} ms`);
+      await clock.sleep(Math.min(interval, left), options.signal);
     }
+  }
+
+  /**
+   * Saves everything the job left into `dir`: job.json, logs/attempt-<n>.log, events.jsonl and
+   * results/<path> for every result file (Node).
+   */
+  download(
+    jobId: string,
+    dir: string,
+    options: { onProgress?: (progress: DownloadProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<JobDownload> {
+    return downloadJob(this.core, jobId, dir, options);
   }
 
   private async jobCall(method: "GET" | "POST", path: string, options: CallOptions): Promise<Job> {

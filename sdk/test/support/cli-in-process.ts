@@ -32,7 +32,10 @@ export async function runCliInProcess(
   if (options.cwd) process.chdir(options.cwd);
   const stdout = new Capture(options.tty === true);
   const stderr = new Capture(options.tty === true);
-  const stdin = Readable.from(options.input ? [Buffer.from(options.input)] : []);
+  const stdin: Readable & { isTTY?: boolean } = Readable.from(
+    options.input ? [Buffer.from(options.input)] : [],
+  );
+  if (options.tty) stdin.isTTY = true;
   try {
     const code = await main(args, { stdout, stderr, stdin });
     await new Promise((r) => setImmediate(r));

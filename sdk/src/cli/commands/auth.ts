@@ -1,18 +1,23 @@
 /** login / logout / whoami. */
 import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
 import { DEFAULT_BASE_URL, OpenWeights } from "../../node/index.ts";
 import { UsageError } from "../args.ts";
 import { type Command, EXIT, noExtraPositionals, stringFlag } from "../command.ts";
 import { type Io, makeClient, printJson, printTable, readAllStdin } from "../context.ts";
 import { credentialsPath, deleteCredentials, readCredentials, rememberOrganization } from "../credentials.ts";
 
+/** From a pipe: all of stdin. At a terminal: one line, not echoed (a token on screen is a leaked token). */
 async function askToken(io: Io): Promise<string> {
   if (!io.stdin.isTTY) return (await readAllStdin(io)).trim();
-  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  io.stderr.write("API token (ow_…, not shown): ");
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rl = createInterface({ input: io.stdin, output: muted, terminal: true });
   try {
-    return (await rl.question("API token (ow_…): ")).trim();
+    return (await rl.question("")).trim();
   } finally {
     rl.close();
+    io.stderr.write("\n");
   }
 }
 

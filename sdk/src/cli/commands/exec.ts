@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { UsageError } from "../args.ts";
 import { type Command, EXIT, intFlag, stringFlag } from "../command.ts";
-import { makeClient, printJson } from "../context.ts";
+import { makeClient, printJson, waitingOnJob } from "../context.ts";
 import { startSpinner } from "../spinner.ts";
 import { streamJobLogs } from "./logs.ts";
 
@@ -82,7 +82,10 @@ export const exec: Command = {
     }
     io.stderr.write(`job ${job.id} (${job.status})\n`);
     const json = parsed.flags.json === true;
+    // Ctrl-C from here on says how to cancel the job (a resubmitted, already finished job needs nothing).
+    if (job.created || job.reset) waitingOnJob({ jobId: job.id, client });
     const final = (await streamJobLogs(client, job.id, io, { follow: true, json })) ?? job;
+    waitingOnJob(undefined);
     io.stderr.write(
       `job ${final.id} ${final.status}${final.failure_message ? `: ${final.failure_message}` : ""}\n`,
     );

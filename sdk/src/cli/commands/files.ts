@@ -67,8 +67,8 @@ export const filesList: Command = {
     else
       printTable(
         io,
-        ["ID", "BYTES", "CREATED", "FILENAME"],
-        files.map((f) => [f.id, String(f.bytes), f.created_at, f.filename]),
+        ["ID", "BYTES", "CREATED", "JOB", "FILENAME"],
+        files.map((f) => [f.id, String(f.bytes), f.created_at, f.job_id ?? "-", f.filename]),
       );
     return EXIT.ok;
   },

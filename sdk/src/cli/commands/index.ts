@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { eventsList, jobsDownload, runsList } from "./activity.ts";
 import {
   secretsImport,
   secretsList,
@@ -9,6 +10,7 @@ import {
   workersShutdown,
 } from "./admin.ts";
 import { login, logout, whoami } from "./auth.ts";
+import { completionCommands } from "./completion.ts";
 import { exec } from "./exec.ts";
 import { filesFetch, filesGet, filesList, filesUpload } from "./files.ts";
 import { jobsCancel, jobsGet, jobsList, jobsRestart, jobsWait } from "./jobs.ts";
@@ -57,4 +59,8 @@ export const COMMANDS: Command[] = [
   membersAdd,
   membersRemove,
   membersRole,
+  runsList,
+  eventsList,
+  jobsDownload,
+  ...completionCommands(() => COMMANDS),
 ];

@@ -2,6 +2,7 @@
 import { JobStatus } from "@contract";
 import type { Job } from "../../node/index.ts";
 import { UsageError } from "../args.ts";
+import { paintStatus } from "../colour.ts";
 import { type Command, EXIT, intFlag, noExtraPositionals, positional, stringFlag } from "../command.ts";
 import { collect, type Io, makeClient, printJson, printTable, readAllStdin } from "../context.ts";
 import { startSpinner } from "../spinner.ts";
@@ -29,8 +30,16 @@ export const jobsList: Command = {
     else
       printTable(
         io,
-        ["ID", "STATUS", "TYPE", "UPDATED"],
-        jobs.map((j) => [j.id, j.status, j.type, j.updated_at]),
+        ["ID", "STATUS", "TYPE", "UPDATED", "WAITING"],
+        jobs.map((j) => [
+          j.id,
+          j.status,
+          j.type,
+          j.updated_at,
+          j.status === "pending" ? (j.waiting_reason ?? "-") : "",
+        ]),
+        (cell, column) =>
+          column === 1 ? paintStatus(io.stdout, cell.trim()) + cell.slice(cell.trim().length) : cell,
       );
     return EXIT.ok;
   },
@@ -106,13 +115,21 @@ export const jobsCancel: Command = {
 
 export const jobsRestart: Command = {
   path: ["jobs", "restart"],
-  summary: "send a failed or canceled job back to pending",
+  summary: "send a failed or canceled job back to pending (--force also reruns a completed one)",
   args: "<job-id>",
-  flags: {},
+  flags: { force: { type: "boolean", description: "also rerun a job that completed" } },
   async run(parsed, io) {
     const id = positional(parsed, 0, "job-id");
     noExtraPositionals(parsed, 1);
-    const job = await makeClient().jobs.restart(id);
+    const client = makeClient();
+    const current = await client.jobs.retrieve(id);
+    if (current.status === "completed" && parsed.flags.force !== true) {
+      io.stderr.write(
+        `job ${id} completed; nothing to restart. \`ow jobs restart --force ${id}\` reruns it.\n`,
+      );
+      return EXIT.failed;
+    }
+    const job = await client.jobs.restart(id);
     if (parsed.flags.json) printJson(io, job);
     else io.stdout.write(`${job.id}\t${job.status}\n`);
     return EXIT.ok;

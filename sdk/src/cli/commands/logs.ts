@@ -4,6 +4,7 @@
  * every item is one JSON line on stdout (`{"type":"attempt"|"line"|"waiting"|"end", …}`).
  */
 import type { Job, JobLogItem, OpenWeights } from "../../node/index.ts";
+import { paint } from "../colour.ts";
 import { type Command, EXIT, noExtraPositionals, positional, stringFlag } from "../command.ts";
 import { type Io, makeClient } from "../context.ts";
 
@@ -22,8 +23,8 @@ export function waitingLine(item: Extract<JobLogItem, { type: "waiting" }>): str
 export function writeLogItem(io: Io, item: JobLogItem, json: boolean): Job | undefined {
   if (json) io.stdout.write(`${JSON.stringify(item)}\n`);
   else if (item.type === "line") (item.stream === "stderr" ? io.stderr : io.stdout).write(`${item.text}\n`);
-  else if (item.type === "attempt") io.stderr.write(`${attemptHeader(item)}\n`);
-  else if (item.type === "waiting") io.stderr.write(`${waitingLine(item)}\n`);
+  else if (item.type === "attempt") io.stderr.write(`${paint(io.stderr, "dim", attemptHeader(item))}\n`);
+  else if (item.type === "waiting") io.stderr.write(`${paint(io.stderr, "yellow", waitingLine(item))}\n`);
   return item.type === "end" ? item.job : undefined;
 }
 

@@ -1,4 +1,6 @@
 /** token ls | create | revoke. */
+
+import type { OpenWeights } from "../../node/index.ts";
 import { UsageError } from "../args.ts";
 import {
   type Command,
@@ -69,14 +71,31 @@ export const tokenCreate: Command = {
   },
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The one unrevoked token whose prefix is `ref` (as listed, with or without the trailing …). */
+async function tokenIdByPrefix(client: OpenWeights, ref: string): Promise<string> {
+  const prefix = ref.replace(/…$/, "");
+  const tokens = await collect(client.tokens.list(), 10_000);
+  const matches = tokens.filter((t) => !t.revoked_at && t.prefix === prefix);
+  if (matches.length === 1) return matches[0]!.id;
+  throw new UsageError(
+    matches.length === 0
+      ? `no active token with id or prefix "${ref}"; \`ow token ls\` lists them`
+      : `${matches.length} active tokens share the prefix "${prefix}"; use the token id`,
+  );
+}
+
 export const tokenRevoke: Command = {
   path: ["token", "revoke"],
-  summary: "revoke a token",
-  args: "<token-id>",
+  summary: "revoke a token by its id or the prefix `ow token ls` shows",
+  args: "<token-id|prefix>",
   flags: { yes: { type: "boolean", short: "y", description: "do not ask for confirmation" } },
   async run(parsed, io) {
-    const id = positional(parsed, 0, "token-id");
+    const ref = positional(parsed, 0, "token-id|prefix");
     noExtraPositionals(parsed, 1);
+    const client = makeClient();
+    const id = UUID.test(ref) ? ref : await tokenIdByPrefix(client, ref);
     if (!parsed.flags.yes) {
       if (!io.stdin.isTTY) throw new UsageError("--yes is required when stdin is not a terminal");
       const { createInterface } = await import("node:readline/promises");
@@ -88,7 +107,7 @@ export const tokenRevoke: Command = {
         return EXIT.failed;
       }
     }
-    const token = await makeClient().tokens.revoke(id);
+    const token = await client.tokens.revoke(id);
     if (parsed.flags.json) printJson(io, token);
     else io.stderr.write(`Revoked ${token.name} (${token.id})\n`);
     return EXIT.ok;

@@ -11,6 +11,9 @@ export const FileObject = z.object({
   bytes: z.number(),
   sha256: z.string(),
   created_at: Timestamp,
+  /** In listings: the job (and run) that uploaded it as a result; null for uploads by users. */
+  job_id: z.string().nullable().optional(),
+  run_id: Uuid.nullable().optional(),
 });
 export type FileObject = z.infer<typeof FileObject>;
 

@@ -141,9 +141,14 @@ export function fileRoutes(deps: ApiDeps) {
     const rows = await asCaller(deps, c, async (tx) => {
       const org = await callerOrg(tx);
       return tx.unsafe(
-        `select ${FILE_COLUMNS} from public.files where organization_id = $1 and ($2::text is null or purpose = $2)
-         and ($3::timestamptz is null or (created_at, id) < ($3::timestamptz, $4::text))
-         order by created_at desc, id desc limit $5`,
+        // job_id/run_id: the run that uploaded it as a result (its first `file` event), else null.
+        `select ${FILE_COLUMNS}, p.job_id, p.run_id from public.files f
+         left join lateral (select e.job_id, e.run_id from public.events e
+           where e.organization_id = f.organization_id and e.type = 'file' and e.data ->> 'file_id' = f.id
+           order by e.id limit 1) p on true
+         where f.organization_id = $1 and ($2::text is null or f.purpose = $2)
+         and ($3::timestamptz is null or (f.created_at, f.id) < ($3::timestamptz, $4::text))
+         order by f.created_at desc, f.id desc limit $5`,
         [org, q.purpose ?? null, cursor?.t ?? null, cursor?.id ?? "", q.limit + 1],
       );
     });
