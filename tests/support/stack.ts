@@ -18,11 +18,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(
+  extraEnv: Record<string, string> = {},
+  options: { functionsDbUrl?: (url: string) => string } = {},
+): Promise<TestStack> {
   const db = await createTestDatabase();
   const port = await freePort();
   const filesDir = mkdtempSync(join(tmpdir(), "ow-files-"));
-  const env = { ...localFunctionEnv({ dbUrl: db.url, port, filesDir, poolSize: 5 }), ...extraEnv };
+  const dbUrl = options.functionsDbUrl?.(db.url) ?? db.url;
+  const env = { ...localFunctionEnv({ dbUrl, port, filesDir, poolSize: 5 }), ...extraEnv };
   const gateway = await startGateway(env, port);
   const org = await createOrganization(db, "test-org");
   return {

@@ -19,6 +19,7 @@ export const ErrorCode = z.enum([
   "rate_limited",
   "internal_error",
   "service_unavailable",
+  "database_unavailable", // the database cannot be reached right now; retry after `Retry-After` seconds
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

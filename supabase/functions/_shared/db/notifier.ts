@@ -37,6 +37,11 @@ export class Notifier {
         for (const wake of [...(this.waiters.get(`${channel}:${payload}`) ?? [])]) wake();
       });
       this.listening.set(channel, ready);
+      // A LISTEN that failed (database down) must not be cached: every later wait would fail with
+      // it even after the database is back.
+      ready.catch(() => {
+        if (this.listening.get(channel) === ready) this.listening.delete(channel);
+      });
     }
     return ready;
   }

@@ -50,10 +50,48 @@ interface PgLikeError {
   message?: unknown;
 }
 
+/** Seconds a client is told to wait (`Retry-After`) on a 503: a restarted PostgreSQL accepts
+ * connections again within about a second here (measured by the chaos suite, RELIABILITY.md). */
+export const RETRY_AFTER_SECONDS = 2;
+
+// The database is unreachable or went away under the request: the error codes postgres.js gives
+// for a refused, reset, timed-out or closed connection (in Node and in Deno's node:net), and the
+// SQLSTATEs of a server that is shutting down, starting or crashed (class 08 and 57P01-57P05).
+// Seen as `connect ECONNREFUSED` 500s while PostgreSQL was down (issue 11, item 7).
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57P01", // admin_shutdown: pg_terminate_backend, or a fast shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now: starting up or shutting down
+  "57P05", // idle_session_timeout
+]);
+
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const code = (error as PgLikeError)?.code;
+  return typeof code === "string" && (UNREACHABLE_CODES.has(code) || code.startsWith("08"));
+}
+
 /** Maps a database error to an ApiError; unknown ones become a 500 without leaking details. */
 export function fromDatabaseError(error: unknown): ApiError | undefined {
   const e = error as PgLikeError;
   if (typeof e?.code !== "string") return undefined;
+  if (isDatabaseUnreachable(e))
+    return new ApiError(
+      503,
+      "database_unavailable",
+      "the database cannot be reached right now; retry shortly",
+    );
   const mapped = SQLSTATE_MAP[e.code];
   if (!mapped) return undefined;
   const [status, code] = mapped;

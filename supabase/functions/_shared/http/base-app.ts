@@ -3,7 +3,7 @@
 import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import type { ErrorBody } from "../contract/errors.ts";
-import { ApiError, fromDatabaseError } from "./api-error.ts";
+import { ApiError, fromDatabaseError, RETRY_AFTER_SECONDS } from "./api-error.ts";
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -50,6 +50,8 @@ export function renderError(c: Context, error: unknown, log?: (line: string) => 
       );
     }
   }
+  // Every 503 is temporary by definition; say when to come back (RFC 9110 §10.2.3).
+  if (apiError.status === 503) c.header("retry-after", String(RETRY_AFTER_SECONDS));
   const body: ErrorBody = {
     error: {
       code: apiError.code,
