@@ -7,6 +7,7 @@
 
 import { apiDepsFromEnv, workerApiDepsFromEnv } from "../../supabase/functions/_runtime/function-deps.ts";
 import { parseFunctionEnv } from "../../supabase/functions/_shared/config/env.ts";
+import { keepServingThroughStrayErrors } from "../../supabase/functions/_shared/db/keep-serving.ts";
 import { makeApp as makeApi } from "../../supabase/functions/api/app.ts";
 import { makeApp as makeWorkerApi } from "../../supabase/functions/worker-api/app.ts";
 import { extraFunctions } from "./extra-functions.ts";
@@ -15,6 +16,7 @@ const raw = Deno.env.toObject();
 const env = parseFunctionEnv(raw);
 const port = Number(raw.OW_GATEWAY_PORT ?? "54321");
 const log = (line: string) => console.error(line);
+keepServingThroughStrayErrors(log);
 
 const apiDeps = await apiDepsFromEnv(env, log);
 const workerDeps = await workerApiDepsFromEnv(env, log);

@@ -16,9 +16,8 @@ beforeAll(async () => {
   workerToken = String(row!.token);
 }, 120_000);
 afterAll(async () => {
-  if (process.env.OW_DEBUG_OUTAGE) console.log(stack.gateway.output());
   await stack?.stop();
-  await proxy?.close();
+  await proxy?.close().catch(() => undefined);
 });
 
 interface Answer {
@@ -86,5 +85,44 @@ describe("the functions while the database is down", () => {
       expect([res.status, res.body?.error?.code]).not.toEqual([500, "internal_error"]);
       if (res.status >= 500) expect(res.body?.error?.code).toBe("database_unavailable");
     }
+  });
+
+  it("keep serving when the database vanishes under load, 4 times (postgres.js threw uncaught before)", {
+    timeout: 90_000,
+  }, async () => {
+    const load = () => {
+      const pending: Promise<unknown>[] = [];
+      for (let i = 0; i < 12; i++) {
+        pending.push(
+          call(workerToken, "POST", "/worker-api/claim", { wait_ms: 3000 }).catch(() => undefined),
+        );
+        pending.push(call(stack.adminToken, "GET", "/api/jobs").catch(() => undefined));
+      }
+      return pending;
+    };
+    for (let round = 0; round < 4; round++) {
+      const pending = load();
+      await new Promise((r) => setTimeout(r, 100 + round * 50));
+      if (round % 2 === 1) await proxy.cut();
+      else
+        await stack.db.sql`select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid()`;
+      const answers = (await Promise.all(pending)) as (Answer | undefined)[];
+      for (const a of answers)
+        if (a && a.status >= 500)
+          expect(a.body?.error?.code, JSON.stringify(a.body)).toBe("database_unavailable");
+      await proxy.restore().catch(() => undefined);
+      expect(
+        stack.gateway.child.exitCode,
+        `round ${round}:\n${stack.gateway.output().slice(-3000)}`,
+      ).toBeNull();
+    }
+    // Back: the pool replaces the broken connections (bounded by the session-start deadline).
+    let after = await call(stack.adminToken, "GET", "/api/jobs");
+    for (let i = 0; i < 30 && after.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      after = await call(stack.adminToken, "GET", "/api/jobs");
+    }
+    expect(after.status).toBe(200);
   });
 });

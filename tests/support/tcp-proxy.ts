@@ -39,7 +39,7 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
     });
   const stop = () =>
     new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.resetAndDestroy();
+      for (const socket of sockets) socket.destroy(); // a FIN to each side, as a stopping server sends
       sockets.clear();
       if (!server) return resolve();
       server.close(() => resolve());

@@ -13,7 +13,22 @@ export class Notifier {
 
   /** Resolves true when notified for key, false on timeout. */
   async wait(channel: NotifyChannel, key: string, timeoutMs: number): Promise<boolean> {
-    await this.listen(channel);
+    // Not listening (the database is away, or LISTEN hangs while it comes back): the wait is just
+    // the timeout, and callers poll; it never fails or outlasts its timeout because of LISTEN.
+    const started = Date.now();
+    const listening = await Promise.race([
+      this.listen(channel).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs)),
+    ]);
+    if (!listening) {
+      const left = timeoutMs - (Date.now() - started);
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      return false;
+    }
+    timeoutMs -= Date.now() - started;
     const id = `${channel}:${key}`;
     return new Promise((resolve) => {
       const set = this.waiters.get(id) ?? new Set();

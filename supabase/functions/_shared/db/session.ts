@@ -2,6 +2,7 @@
 // the verified claims in `request.jwt.claims`, so RLS and the SQL functions decide — the same
 // rules a Supabase client would meet. Service-role sessions are for the scaler and internal steps.
 import type postgres from "postgres";
+import { ApiError } from "../http/api-error.ts";
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
@@ -9,13 +10,36 @@ export type Tx = postgres.TransactionSql;
 /** Claims as the database sees them (see internal.claims()). */
 export type DbClaims = Record<string, unknown> & { role: "authenticated" | "anon" | "service_role" };
 
+/**
+ * How long a request may wait for its database session (a connection, BEGIN, the claims) before
+ * it answers 503. Cut from PostgreSQL under load, postgres.js under Deno left some queries
+ * waiting ~110 s for a connection slot (tests/api/database-outage.test.ts); a working database
+ * opens a session in milliseconds. Only the session's start is bounded: once it is open, the
+ * request's own statements take as long as they take.
+ */
+export const SESSION_START_DEADLINE_MS = 8_000;
+
 export async function withClaims<T>(sql: Sql, claims: DbClaims, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await sql.begin(async (tx) => {
+  let started = false;
+  const work = sql.begin(async (tx) => {
     // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
     await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${claims.role}, true)`;
+    started = true;
     return fn(tx);
   });
-  return result as T;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      if (started) return;
+      work.catch(() => undefined); // it may still fail later; nobody waits for it any more
+      reject(new ApiError(503, "database_unavailable", "the database did not answer in time; retry shortly"));
+    }, SESSION_START_DEADLINE_MS);
+  });
+  try {
+    return (await Promise.race([work, deadline])) as T;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function asService<T>(sql: Sql, fn: (tx: Tx) => Promise<T>): Promise<T> {
