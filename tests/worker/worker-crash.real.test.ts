@@ -1,7 +1,8 @@
 // Real worker processes (`tsx worker/src/cli.ts`, each in its own process group) against the real
-// stack (Deno gateway + Postgres): a worker SIGKILLed mid-job, a 100,000-line job, and what a job
-// sees of the worker's environment and the organization's secrets.
-import { mkdtempSync, rmSync } from "node:fs";
+// stack (Deno gateway + Postgres): a worker SIGKILLed mid-job, a 100,000-line job, what a job
+// sees of the worker's environment and the organization's secrets, and that it cannot reach the
+// worker's credential (with jobs run as root, the probe below found it and claimed with it).
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -286,5 +287,89 @@ describe("a job's environment", () => {
     expect(env.OPENWEIGHTS_JOB_ID).toBe(jobId);
     expect(env.OPENWEIGHTS_API_KEY).toBeTruthy();
     expect(env.OPENWEIGHTS_API_KEY).not.toBe(worker.token);
+  }, 60_000);
+});
+
+// Looks for the worker's credential everywhere a process can look on Linux — its parent's (the
+// worker's) environ and memory, every process's environ and command line, the files a worker could
+// keep it in — then tries every token it found, and its own run token, on the worker protocol.
+const PROBE_JOB = `
+const fs = require("fs"), path = require("path");
+const TOKEN = /ow_[A-Za-z0-9_-]{43}/g;
+const found = new Set(), readable = [];
+const look = (file) => {
+  try {
+    const text = fs.readFileSync(file, "latin1");
+    readable.push(file);
+    for (const m of text.match(TOKEN) || []) found.add(m);
+  } catch {}
+};
+const parent = process.ppid;
+let parentEnviron = "readable";
+try { fs.readFileSync("/proc/" + parent + "/environ"); } catch (e) { parentEnviron = e.code; }
+let parentMemory = "opened";
+try { fs.closeSync(fs.openSync("/proc/" + parent + "/mem", "r")); } catch (e) { parentMemory = e.code; }
+for (const pid of fs.readdirSync("/proc").filter((p) => /^[0-9]+$/.test(p))) {
+  look("/proc/" + pid + "/environ");
+  look("/proc/" + pid + "/cmdline");
+  try {
+    for (const fd of fs.readdirSync("/proc/" + pid + "/fd")) {
+      const file = "/proc/" + pid + "/fd/" + fd;
+      try { if (fs.statSync(file).isFile()) look(file); } catch {} // a pipe would block the read
+    }
+  } catch {}
+}
+for (const file of JSON.parse(process.argv[1])) look(file);
+(async () => {
+  const claims = {};
+  for (const token of [...found, process.env.OPENWEIGHTS_API_KEY]) {
+    const res = await fetch(process.env.OPENWEIGHTS_API_URL + "/worker-api/claim", {
+      method: "POST",
+      headers: { authorization: "Bearer " + token, "content-type": "application/json" },
+      body: JSON.stringify({ wait_ms: 0 }),
+    });
+    claims[token === process.env.OPENWEIGHTS_API_KEY ? "run token" : token] = res.status;
+  }
+  fs.writeFileSync(path.join(process.env.OPENWEIGHTS_UPLOADS, "probe.json"), JSON.stringify({
+    uid: process.getuid(), parentEnviron, parentMemory, found: [...found], claims,
+  }));
+})();
+`;
+
+describe("a job and its worker's credential (issue 11, item 2)", () => {
+  it("cannot read the worker token from /proc, a token file or the worker's memory, and cannot claim jobs", async () => {
+    const tokenDir = mkdtempSync(join(tmpdir(), "ow-token-"));
+    const tokenFile = join(tokenDir, "token");
+    const jobId = await submit(PROBE_JOB, {
+      entrypoint: [process.execPath, "-e", PROBE_JOB, JSON.stringify([tokenFile, tokenDir])],
+    });
+    const [row] = await stack.db
+      .sql`select token from internal.mint_worker_token(${stack.orgId}, ${`probe-${Date.now()}`})`;
+    const token = String(row!.token);
+    writeFileSync(tokenFile, token, { mode: 0o600 });
+    const worker = startCliWorker({
+      apiUrl: stack.url,
+      token, // in the worker's environment too, as on a RunPod pod
+      image: IMAGE,
+      workDir: workRoot,
+      env: { OPENWEIGHTS_WORKER_TOKEN_FILE: tokenFile },
+    });
+    workers.push(worker);
+    await waitFor(async () => (await jobStatus(jobId)) === "completed", "the probe job to complete", 30_000);
+    const probe = JSON.parse((await results(jobId))["probe.json"] ?? "null") as {
+      uid: number;
+      parentEnviron: string;
+      parentMemory: string;
+      found: string[];
+      claims: Record<string, number>;
+    };
+    expect(probe.found).not.toContain(token);
+    expect(probe.parentEnviron).toBe("EACCES");
+    expect(probe.parentMemory).toBe("EACCES");
+    expect(existsSync(tokenFile)).toBe(false); // read once at start, then deleted
+    for (const [who, status] of Object.entries(probe.claims))
+      expect([who, [401, 403].includes(status)]).toEqual([who, true]);
+    if (process.getuid?.() === 0) expect(probe.uid).not.toBe(0);
+    rmSync(tokenDir, { recursive: true, force: true });
   }, 60_000);
 });

@@ -5,9 +5,11 @@ import type { WorkerApi } from "./api/worker-api.ts";
 import { WorkerApiClient } from "./api/worker-api-client.ts";
 import { parseCliArgs, USAGE } from "./config/cli-args.ts";
 import { parseWorkerEnv, WorkerEnvError } from "./config/env.ts";
+import { scrubCredentialFromEnv, TOKEN_FILE_VAR, takeTokenFromFile } from "./config/token-file.ts";
 import type { WorkerConfig } from "./config/worker-config.ts";
 import { DockerExecutor } from "./executors/docker-executor.ts";
 import type { Executor } from "./executors/executor.ts";
+import { resolveJobUser } from "./executors/job-user.ts";
 import { ProcessExecutor } from "./executors/process-executor.ts";
 import type { WorkerIdentity } from "./loop/worker-identity.ts";
 import { type WorkerExit, WorkerLoop, type WorkerLoopDeps } from "./loop/worker-loop.ts";
@@ -24,7 +26,10 @@ export const EXIT_UNHEALTHY_GPU = 3;
 export function createExecutor(config: WorkerConfig): Executor {
   return config.executor === "docker"
     ? new DockerExecutor({ network: config.docker.network, extraArgs: config.docker.extraArgs })
-    : new ProcessExecutor({ sweepGraceMs: config.intervals.cancelGraceMs });
+    : new ProcessExecutor({
+        sweepGraceMs: config.intervals.cancelGraceMs,
+        jobUser: resolveJobUser(config.jobUser),
+      });
 }
 
 export function createApiClient(config: WorkerConfig, fetchImpl: typeof fetch = fetch): WorkerApi {
@@ -66,6 +71,7 @@ export function startWorker(config: WorkerConfig, options: StartWorkerOptions = 
     fetch: fetchImpl,
     workerEnv: options.workerEnv ?? process.env,
   };
+  warnIfJobsShareOurUser(config, logger);
   let loop: WorkerLoop | null = null;
   let pendingShutdown: string | null = null;
   const done = (async () => {
@@ -84,6 +90,17 @@ export function startWorker(config: WorkerConfig, options: StartWorkerOptions = 
       else pendingShutdown = detail;
     },
   };
+}
+
+/** Under the process executor a job running as the worker's own user can read its credential. */
+function warnIfJobsShareOurUser(config: WorkerConfig, logger: Logger): void {
+  if (config.executor !== "process") return;
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (root && config.jobUser !== "root") return;
+  logger.warn(
+    "jobs run as this worker's own user and can read its credential (/proc/<pid>/environ); run the worker as root (jobs then run as an unprivileged user) or with OW_EXECUTOR=docker",
+    { job_user: root ? "root" : "worker's user" },
+  );
 }
 
 /** The machine's identity, or — for an unhealthy GPU — the problems, after stopping for good. */
@@ -133,12 +150,18 @@ export async function runWorkerCli(argv: readonly string[], io: CliIo = {}): Pro
   let config: WorkerConfig;
   try {
     if (args.problems.length > 0) throw new WorkerEnvError(args.problems);
-    config = parseWorkerEnv({ ...(io.env ?? process.env), ...args.env });
+    config = parseWorkerEnv(takeTokenFromFile({ ...(io.env ?? process.env), ...args.env }));
   } catch (error) {
-    if (!(error instanceof WorkerEnvError)) throw error;
-    err(`${error.message}\n\n${USAGE}`);
+    if (error instanceof WorkerEnvError) {
+      err(`${error.message}\n\n${USAGE}`);
+      return EXIT_BAD_CONFIG;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== "string") throw error;
+    err(`cannot read ${TOKEN_FILE_VAR}: ${String(error)}\n`);
     return EXIT_BAD_CONFIG;
   }
+  if (!io.env) scrubCredentialFromEnv();
   const worker = startWorker(config, io.env ? { workerEnv: io.env } : {});
   const signals = io.signals ?? process;
   const onSignal = (signal: NodeJS.Signals) => worker.shutdown(`received ${signal}`);

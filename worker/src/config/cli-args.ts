@@ -18,7 +18,9 @@ Claims and runs OpenWeights jobs until stopped (SIGTERM/SIGINT), retired or past
 
 Options (each overrides the environment variable in brackets):
   --api-url URL        functions base URL, e.g. http://127.0.0.1:54321/functions/v1 [OPENWEIGHTS_API_URL]
-  --token TOKEN        worker-role API token [OPENWEIGHTS_WORKER_TOKEN]
+  --token TOKEN        worker-role API token; on a command line every process can read it, so
+                       prefer the variable, or a file read once and deleted [OPENWEIGHTS_WORKER_TOKEN,
+                       OPENWEIGHTS_WORKER_TOKEN_FILE]
   --worker-id ID       the id this worker was created under [OW_WORKER_ID]
   --image NAME         image name to claim jobs for [OW_WORKER_IMAGE]
   --executor KIND      process (default) or docker [OW_EXECUTOR]

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { POD_ID_PATTERN, SERVING_PORT } from "../../../supabase/functions/_shared/providers/public-url.ts";
+import { DEFAULT_JOB_USER } from "../executors/job-user.ts";
 import { huggingFaceHubDir } from "../gpu/hf-cache.ts";
 import {
   apiUrls,
@@ -41,6 +42,10 @@ export const WorkerEnv = z.object({
   OW_WORKER_ID: optional,
   OW_WORKER_IMAGE: z.string().min(1).max(255).default("local"),
   OW_EXECUTOR: z.enum(["process", "docker"]).default("process"),
+  OW_JOB_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a user name")
+    .default(DEFAULT_JOB_USER),
   OW_WORK_DIR: optional,
   OW_KEEP_WORKDIRS: flag,
   HF_HOME: z.string().optional(),
@@ -106,6 +111,7 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     workerIdHint: e.OW_WORKER_ID,
     image: e.OW_WORKER_IMAGE,
     executor: e.OW_EXECUTOR,
+    jobUser: e.OW_JOB_USER,
     workRoot: e.OW_WORK_DIR ?? join(tmpdir(), "openweights-runs"),
     keepWorkdirs: e.OW_KEEP_WORKDIRS,
     hfHubDir: huggingFaceHubDir(e),

@@ -12,6 +12,8 @@ export interface WorkerConfig {
   /** The image this worker runs in; the server only hands out jobs for this image. */
   image: string;
   executor: "process" | "docker";
+  /** The user jobs run as when the worker is root (process executor; see job-user.ts). */
+  jobUser: string;
   /** Parent directory of each run's fresh working directory. */
   workRoot: string;
   keepWorkdirs: boolean;

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import type { JobExit } from "../run/failure-classifier.ts";
 import { type Executor, type JobLaunch, LaunchError, type RunningJob } from "./executor.ts";
+import { handOver, type JobUser } from "./job-user.ts";
 import { guardAgainstOrphaning } from "./orphan-guard.ts";
 
 export interface ProcessExecutorOptions {
@@ -10,6 +11,8 @@ export interface ProcessExecutorOptions {
   sweepGraceMs?: number;
   /** Kill the job's group if this worker dies without doing so (default true; see orphan-guard.ts). */
   orphanGuard?: boolean;
+  /** Run jobs as this user (see job-user.ts); null: as the worker's own user. */
+  jobUser?: JobUser | null;
 }
 
 /**
@@ -24,10 +27,14 @@ export class ProcessExecutor implements Executor {
   readonly name = "process";
   readonly #sweepGraceMs: number;
   readonly #orphanGuard: boolean;
+  readonly #jobUser: JobUser | null;
+  /** Directories above run directories already made passable for the job's user. */
+  readonly #reachable = new Set<string>();
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.#sweepGraceMs = options.sweepGraceMs ?? 5_000;
     this.#orphanGuard = options.orphanGuard ?? true;
+    this.#jobUser = options.jobUser ?? null;
   }
 
   jobRoot(workdir: string): string {
@@ -37,11 +44,15 @@ export class ProcessExecutor implements Executor {
   async start(launch: JobLaunch): Promise<RunningJob> {
     const [file, ...args] = launch.argv;
     if (file === undefined) throw new LaunchError("the job has an empty entrypoint");
+    const user = this.#jobUser;
+    if (user) await handOver(launch.workdir, user, this.#reachable);
     const child = spawn(file, args, {
       cwd: launch.workdir,
-      env: launch.env,
+      // The worker's HOME is not the job user's to write: the run directory is its home.
+      env: user ? { ...launch.env, HOME: launch.workdir, USER: user.name, LOGNAME: user.name } : launch.env,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);
