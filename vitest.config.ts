@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/dist/**", "dashboard/**", "**/.next/**"],
+    // *.ml.test.ts need the CPU ML venv: their own suite runs them (vitest.ml.config.ts)
+    exclude: ["**/node_modules/**", "**/dist/**", "dashboard/**", "**/.next/**", "**/*.ml.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -10,6 +10,7 @@ import { startCluster } from "../db/cluster.ts";
 import { repoRoot } from "../db/migrate.ts";
 import { runBrowser } from "./suites/browser.ts";
 import { runDbLint } from "./suites/db-lint.ts";
+import { runMl } from "./suites/ml.ts";
 import { runPgTap } from "./suites/pgtap.ts";
 import { runPython } from "./suites/python.ts";
 import { runChecks, type SuiteResult } from "./suites/static-checks.ts";
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
     if (wants("vitest")) results.push(await runVitest(env, resultsDir));
     if (wants("pgtap")) results.push(await runPgTap(cluster, inCi));
     if (wants("python")) results.push(await runPython(inCi));
+    if (wants("ml")) results.push(await runMl(env, resultsDir, inCi));
     if (wants("lint-db")) results.push(await runDbLint(cluster, inCi));
     if (wants("browser")) results.push(await runBrowser(inCi));
   } finally {

@@ -62,6 +62,12 @@ def job_id() -> Optional[str]:
     return os.environ.get("OPENWEIGHTS_JOB_ID") or None
 
 
+def state_dir() -> Optional[str]:
+    """A directory the worker keeps across this job's attempts on one machine (OPENWEIGHTS_JOB_STATE),
+    or None (containers, or outside a worker)."""
+    return os.environ.get("OPENWEIGHTS_JOB_STATE") or None
+
+
 def n_gpus() -> int:
     try:
         return max(1, int(os.environ.get("N_GPUS", "1")))

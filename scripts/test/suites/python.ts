@@ -1,6 +1,9 @@
-// Job-side Python scripts: byte-compiled (syntax) and their stdlib unittest suites.
+// Job-side Python scripts: byte-compiled (syntax) and their unittest suites, run by the CPU ML
+// venv's interpreter (the pinned stack, scripts/ml/ensure-venv.sh). Locally, without the venv, the
+// system python3 runs them (they need only the stdlib); in CI the venv must exist.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { mlVenvPath } from "../../../tests/ml/ml-env.ts";
 import { repoRoot } from "../../db/migrate.ts";
 import { runCommand, type SuiteResult, unavailable } from "./result.ts";
 
@@ -24,11 +27,14 @@ export async function runPython(inCi: boolean): Promise<SuiteResult> {
   const files = pythonFiles(scriptsDir);
   if (files.length === 0)
     return { name: "python", passed: 0, failed: 0, skipped: 0, note: "no job scripts yet" };
-  const probe = await runCommand("python3", ["--version"], { quiet: true });
-  if (probe.code !== 0) return unavailable("python", "python3", inCi);
-  const compile = await runCommand("python3", ["-m", "py_compile", ...files], { quiet: true });
+  const venv = mlVenvPath();
+  const python = existsSync(join(venv, ".complete")) ? join(venv, "bin", "python") : inCi ? null : "python3";
+  if (python === null) return unavailable("python", `the CPU ML venv ${venv}`, inCi);
+  const probe = await runCommand(python, ["--version"], { quiet: true });
+  if (probe.code !== 0) return unavailable("python", python, inCi);
+  const compile = await runCommand(python, ["-m", "py_compile", ...files], { quiet: true });
   const unit = await runCommand(
-    "python3",
+    python,
     ["-m", "unittest", "discover", "-s", scriptsDir, "-p", "test_*.py", "-v"],
     { cwd: scriptsDir, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } },
   );

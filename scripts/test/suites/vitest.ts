@@ -11,18 +11,28 @@ interface VitestJson {
   numFailedTestSuites: number;
 }
 
-export async function runVitest(env: NodeJS.ProcessEnv, resultsDir: string): Promise<SuiteResult> {
-  console.log("\n== vitest");
-  const out = join(resultsDir, "vitest.json");
+export async function runVitest(
+  env: NodeJS.ProcessEnv,
+  resultsDir: string,
+  suite: { name: string; config?: string } = { name: "vitest" },
+): Promise<SuiteResult> {
+  console.log(`\n== ${suite.name}`);
+  const out = join(resultsDir, `${suite.name}.json`);
   rmSync(out, { force: true });
   const { code } = await runCommand(
     join(repoRoot, "node_modules", ".bin", "vitest"),
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    [
+      "run",
+      ...(suite.config ? ["--config", suite.config] : []),
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${out}`,
+    ],
     { cwd: repoRoot, env },
   );
   if (!existsSync(out))
     return {
-      name: "vitest",
+      name: suite.name,
       passed: 0,
       failed: 1,
       skipped: 0,
@@ -32,5 +42,5 @@ export async function runVitest(env: NodeJS.ProcessEnv, resultsDir: string): Pro
   // A file that fails to load has no tests but must still count as a failure.
   const failed =
     r.numFailedTests + (r.numFailedTests === 0 && (r.numFailedTestSuites > 0 || code !== 0) ? 1 : 0);
-  return { name: "vitest", passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
+  return { name: suite.name, passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
 }

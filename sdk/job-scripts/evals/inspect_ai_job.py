@@ -66,12 +66,14 @@ def run(config) -> int:
 
     import openweights_job as job
 
-    if shutil.which("inspect") is None:
-        job.emit({"type": "warning", "message": "inspect not installed in the image; installing inspect-ai and inspect-evals"})
-        subprocess.run([sys.executable, "-m", "pip", "install", "--no-cache-dir", "inspect-ai", "inspect-evals"], check=True)
+    # the CLI installed beside this interpreter (the image's pinned inspect-ai), else the one on PATH
+    beside = os.path.join(os.path.dirname(sys.executable), "inspect")
+    inspect_bin = beside if os.path.exists(beside) else shutil.which("inspect")
+    if inspect_bin is None:
+        raise RuntimeError("inspect-ai is not installed in this image (it is pinned in requirements/common.txt)")
     log_dir = job.upload_path(LOG_DIR)
     os.makedirs(log_dir, exist_ok=True)
-    argv = inspect_argv(config, log_dir)
+    argv = inspect_argv(config, log_dir, inspect_bin)
     print("running: " + " ".join(argv), flush=True)
     code = subprocess.run(argv, env={**os.environ, "INSPECT_LOG_DIR": log_dir}).returncode
     files = sorted(f for f in os.listdir(log_dir))

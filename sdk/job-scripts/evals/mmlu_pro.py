@@ -1,6 +1,7 @@
 """Entrypoint of the MMLU-Pro eval job: `python3 evals/mmlu_pro.py` (features §4.6).
 
-Loads TIGER-Lab/MMLU-Pro with `datasets`, generates with vLLM (greedy), scores with
+Loads TIGER-Lab/MMLU-Pro (or a dataset in its format: a Hub name or a local directory with
+test/validation files) with `datasets`, generates greedily with vLLM or transformers (`backend`), scores with
 evals/mmlu_pro_core.py. Writes uploads/mmlu_pro/<subject>.json, uploads/mmlu_pro/summary.json and
 the global record CSV; emits one `mmlu_pro_subject` event per subject and a final `eval_results`.
 """
@@ -45,6 +46,8 @@ FIELDS = {
     "limit_per_subject": Field(None, pc.optional(pc.integer(1))),
     "dataset": Field("TIGER-Lab/MMLU-Pro", pc.string),
     "use_chat_template": Field(False, pc.boolean),
+    # vllm on a GPU; transformers anywhere (inference/engines.py); auto = vllm when it can run
+    "backend": Field("auto", pc.one_of("auto", "vllm", "transformers")),
 }
 
 
@@ -60,10 +63,10 @@ def run(config) -> dict:
     import json
 
     from datasets import load_dataset
-    from vllm import LLM, SamplingParams
 
     import openweights_job as job
     from evals import mmlu_pro_core as core
+    from inference.engines import TransformersEngine, VllmEngine, resolve_backend
 
     token = os.environ.get("HF_TOKEN") or None
     data = load_dataset(config.dataset, token=token)
@@ -72,9 +75,15 @@ def run(config) -> dict:
     subjects = core.select_subjects(tests, config.selected_subjects)
     if not subjects:
         raise ValueError(f"no MMLU-Pro subject matches {config.selected_subjects!r}")
-    llm = LLM(model=config.model, gpu_memory_utilization=config.gpu_util, tensor_parallel_size=job.n_gpus(), max_model_len=config.max_model_len, trust_remote_code=True)
-    tokenizer = llm.get_tokenizer()
-    params = SamplingParams(temperature=0, max_tokens=config.max_new_tokens, stop=["Question:"])
+    if resolve_backend(config.backend) == "vllm":
+        from vllm import LLM
+
+        engine = VllmEngine(LLM(model=config.model, gpu_memory_utilization=config.gpu_util, tensor_parallel_size=job.n_gpus(),
+                                max_model_len=config.max_model_len, trust_remote_code=True))
+    else:
+        engine = TransformersEngine(config.model, token=token)
+    tokenizer = engine.get_tokenizer()
+    params = {"n": 1, "temperature": 0, "max_tokens": config.max_new_tokens, "stop": ["Question:"], "skip_special_tokens": True, "logprobs": None}
     budget = config.max_model_len - config.max_new_tokens
 
     def wrap(prompt):
@@ -84,7 +93,7 @@ def run(config) -> dict:
     for subject in subjects:
         rows = tests[subject][: config.limit_per_subject] if config.limit_per_subject else tests[subject]
         prompts = [wrap(core.fitting_prompt(subject, shots.get(subject, []), row, config.ntrain, lambda p: len(tokenizer.encode(p)), budget)) for row in rows]
-        outputs = [o.outputs[0].text for o in llm.generate(prompts, params)]
+        outputs = [o[0].text for o in engine.generate([tokenizer.encode(p, add_special_tokens=False) for p in prompts], params)]
         predictions = [core.extract_answer(text) for text in outputs]
         result = core.score(rows, predictions)
         per_subject[subject] = result

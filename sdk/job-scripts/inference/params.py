@@ -37,6 +37,8 @@ FIELDS = {
     "gpu_memory_utilization": Field(0.95, pc.number(0, 1, exclusive_min=True)),
     "seed": Field(None, pc.optional(pc.integer(0))),
     "job_id_suffix": Field(None, pc.optional(pc.string)),  # only feeds the SDK's job id
+    # vllm on a GPU; transformers anywhere (CPU included); auto = vllm when it can run
+    "backend": Field("auto", pc.one_of("auto", "vllm", "transformers")),
 }
 
 

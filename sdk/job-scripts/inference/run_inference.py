@@ -1,6 +1,6 @@
 """Entrypoint of the batch-inference job: `python3 inference/run_inference.py`.
 
-Reads the conversations in `input_file`, generates with vLLM and writes uploads/results.jsonl
+Reads the conversations in `input_file`, generates with vLLM or transformers (`backend`) and writes uploads/results.jsonl
 (each input row + `completion` + `logprobs`), then emits {"type": "result", "path": "results.jsonl"}.
 """
 
@@ -13,6 +13,23 @@ from job_entry import run_main, use_scripts_root  # noqa: E402
 use_scripts_root(__file__)
 
 LLM_ATTEMPTS, LLM_PAUSE_S = 6, 10  # GPU memory of a previous job can take a moment to be freed
+
+
+def build_engine(config, resolved, n_gpus: int, token=None):
+    """The generation engine of `config.backend`; everything else in this job is backend-neutral."""
+    from inference.engines import TransformersEngine, VllmEngine, resolve_backend
+
+    if resolve_backend(config.backend) == "transformers":
+        return TransformersEngine(resolved["base"], resolved["adapter_path"], token)
+    return VllmEngine(build_llm(config, resolved, n_gpus), _lora_request(resolved))
+
+
+def _lora_request(resolved):
+    if not resolved["adapter_path"]:
+        return None
+    from vllm.lora.request import LoRARequest
+
+    return LoRARequest("adapter", 1, resolved["adapter_path"])
 
 
 def build_llm(config, resolved, n_gpus: int):
@@ -47,6 +64,7 @@ def run(config) -> dict:
     import json
 
     import openweights_job as job
+    from inference.engines import resolve_backend
     from inference.params import OUTPUT, result_row, sampling_kwargs
     from lora_models import resolve_model
     from training.chat_spans import generation_prompt
@@ -60,28 +78,21 @@ def run(config) -> dict:
         raise ValueError("inference input rows need 'messages'")
     token = os.environ.get("HF_TOKEN") or None
     resolved = resolve_model(config.model, token, os.environ.get("OPENWEIGHTS_MODEL_CACHE", "/workspace/hf_models"))
-    llm = build_llm(config, resolved, job.n_gpus())
-    tokenizer = llm.get_tokenizer()
+    engine = build_engine(config, resolved, job.n_gpus(), token)
+    tokenizer = engine.get_tokenizer()
     override = template_override(config.chat_template)
     if override is not None:
         tokenizer.chat_template = override
-    from vllm import SamplingParams
-
-    params = SamplingParams(**sampling_kwargs(config, tokenizer.eos_token))
     # tokenise ourselves: the template already holds BOS, and vLLM would add a second one to text prompts
-    prompts = [{"prompt_token_ids": tokenizer.encode(generation_prompt(tokenizer, r["messages"], config.prefill), add_special_tokens=False)} for r in rows]
-    lora = None
-    if resolved["adapter_path"]:
-        from vllm.lora.request import LoRARequest
-
-        lora = LoRARequest("adapter", 1, resolved["adapter_path"])
-    outputs = llm.generate(prompts, params, lora_request=lora)
+    prompts = [tokenizer.encode(generation_prompt(tokenizer, r["messages"], config.prefill), add_special_tokens=False) for r in rows]
+    outputs = engine.generate(prompts, sampling_kwargs(config, tokenizer.eos_token))
     completions = 0
     with open(job.upload_path(OUTPUT), "w", encoding="utf-8") as f:
         for row, out in zip(rows, outputs):
-            f.write(json.dumps(result_row(row, out.outputs, config.n_completions_per_prompt), ensure_ascii=False) + "\n")
-            completions += len(out.outputs)
-    return job.emit({"type": "result", "path": OUTPUT, "rows": len(rows), "completions": completions, "model": config.model})
+            f.write(json.dumps(result_row(row, out, config.n_completions_per_prompt), ensure_ascii=False) + "\n")
+            completions += len(out)
+    return job.emit({"type": "result", "path": OUTPUT, "rows": len(rows), "completions": completions, "model": config.model,
+                     "backend": resolve_backend(config.backend)})
 
 
 def main(raw_params=None) -> int:

@@ -34,6 +34,8 @@ FIELDS = {
     "api_key": Field(None, pc.optional(pc.string)),
     "startup_timeout_s": Field(3600, pc.integer(1)),
     "extra_args": Field([], pc.string_list),
+    # vllm serve on a GPU; transformers = serve/openai_server.py (small models, CPU included)
+    "backend": Field("auto", pc.one_of("auto", "vllm", "transformers")),
 }
 
 
@@ -82,6 +84,21 @@ def serve_argv(config: SimpleNamespace, n_gpus: int, lora_modules: Dict[str, str
         argv += ["--enable-lora", "--max-lora-rank", str(max_lora_rank), "--max-loras", str(effective_max_loras(config.max_loras, len(lora_modules))),
                  "--lora-modules", *[f"{name}={path}" for name, path in lora_modules.items()]]
     return argv + list(config.extra_args)
+
+
+SERVER_KEY_ENV = "OPENWEIGHTS_SERVER_KEY"  # serve/openai_server.py reads its key here, not from argv
+
+
+def transformers_server_argv(config: SimpleNamespace, lora_modules: Dict[str, str]) -> List[str]:
+    """serve/openai_server.py's command line (the transformers backend); the key goes in SERVER_KEY_ENV."""
+    import sys
+
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openai_server.py")
+    argv = [sys.executable, script, "--model", config.model, "--port", str(config.port), "--host", "0.0.0.0",
+            "--max-model-len", str(config.max_model_len)]
+    for name, path in lora_modules.items():
+        argv += ["--adapter", f"{name}={path}"]
+    return argv
 
 
 def redacted(argv: List[str]) -> List[str]:

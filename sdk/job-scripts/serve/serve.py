@@ -1,6 +1,6 @@
 """Entrypoint of the serving job: `python3 serve/serve.py`.
 
-Starts `vllm serve` with an API key, waits until /health answers and /v1/models refuses a request
+Starts `vllm serve` (or, on the transformers backend, serve/openai_server.py) with an API key, waits until /health answers and /v1/models refuses a request
 without the key and accepts one with it, emits {"type": "api_ready", ...}, then stays in the
 foreground until the server exits or the worker stops the job (SIGTERM is passed on to vLLM).
 """
@@ -13,7 +13,7 @@ from job_entry import run_main, use_scripts_root  # noqa: E402
 
 use_scripts_root(__file__)
 
-POLL_S = 5
+POLL_S = 1  # a tiny model on the transformers backend is ready in seconds
 
 
 def http_status(url: str, api_key=None, timeout: float = 5.0):
@@ -53,7 +53,7 @@ def wait_until_ready(process, config, api_key, started):
     base = f"http://127.0.0.1:{config.port}"
     while time.time() - started < config.startup_timeout_s:
         if process.poll() is not None:
-            raise RuntimeError(f"vllm serve exited with {process.returncode} before it was ready")
+            raise RuntimeError(f"the server exited with {process.returncode} before it was ready")
         status, _ = http_status(f"{base}/health")
         if status == 200:
             unauthenticated, _ = http_status(f"{base}/v1/models")
@@ -63,7 +63,7 @@ def wait_until_ready(process, config, api_key, started):
             if status == 200:
                 return [m["id"] for m in json.loads(body).get("data", [])]
         time.sleep(POLL_S)
-    raise TimeoutError(f"vllm serve was not ready within {config.startup_timeout_s}s")
+    raise TimeoutError(f"the server was not ready within {config.startup_timeout_s}s")
 
 
 def run(config) -> int:
@@ -73,15 +73,21 @@ def run(config) -> int:
     import time
 
     import openweights_job as job
-    from serve.params import api_ready_event, choose_api_key, redacted, serve_argv
+    from serve.params import SERVER_KEY_ENV, api_ready_event, choose_api_key, redacted, serve_argv, transformers_server_argv
+
+    from inference.engines import resolve_backend
 
     token = os.environ.get("HF_TOKEN") or None
     modules, rank = resolve_adapters(config, token)
     key = choose_api_key(config, os.environ, lambda: secrets.token_urlsafe(32))
-    argv = serve_argv(config, job.n_gpus(), modules, rank, key["key"])
-    print("starting: " + " ".join(redacted(argv)), flush=True)
+    backend = resolve_backend(config.backend)
+    if backend == "vllm":
+        argv, env = serve_argv(config, job.n_gpus(), modules, rank, key["key"]), None
+    else:
+        argv, env = transformers_server_argv(config, modules), {**os.environ, SERVER_KEY_ENV: key["key"]}
+    print(f"starting ({backend}): " + " ".join(redacted(argv)), flush=True)
     started = time.time()
-    process = subprocess.Popen(argv)
+    process = subprocess.Popen(argv, env=env)
 
     def stop(signum, _frame):
         process.send_signal(signum)

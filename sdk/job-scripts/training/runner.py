@@ -65,6 +65,9 @@ def run_training(config: SimpleNamespace) -> dict:
     from training.trainers import build_preference_trainer, build_unsloth_sft_trainer, build_weighted_trainer
 
     hf_token = os.environ.get("HF_TOKEN") or None
+    if job.state_dir():
+        # checkpoints go where a retried attempt on this machine finds them (output_dir is relative)
+        config.output_dir = os.path.join(job.state_dir(), config.output_dir)
     if config.push_to_hub and not hf_token:
         raise MissingSecret("push_to_hub needs the HF_TOKEN secret (declare it on the job), or set push_to_hub=false")
     data = load_all_data(config)

@@ -1,6 +1,6 @@
-/** Params of the serving job (`serve/params.py`): an OpenAI-compatible vLLM server behind an API key. */
+/** Params of the serving job (`serve/params.py`): an OpenAI-compatible server behind an API key. */
 import { z } from "zod";
-import { int, nonEmpty, num, stringList } from "./param-rules.ts";
+import { generationBackend, int, nonEmpty, num, stringList } from "./param-rules.ts";
 import { apiVramGb } from "./vram.ts";
 
 export const apiParams = z.strictObject({
@@ -16,12 +16,15 @@ export const apiParams = z.strictObject({
   quantization: nonEmpty.nullable().default(null),
   kv_cache_dtype: nonEmpty.nullable().default(null),
   gpu_memory_utilization: num(0, 1, true).nullable().default(null),
-  port: int(1).default(8000),
+  /** Null: the port the worker gives serving jobs (8000 on RunPod, whose proxy exposes it). */
+  port: int(1).nullable().default(null),
   /** Null: the job generates a key and reports it in its `api_ready` event (readable by the org only). */
   api_key: nonEmpty.nullable().default(null),
   startup_timeout_s: int(1).default(3600),
   /** More `vllm serve` arguments. */
   extra_args: stringList.default([]),
+  /** `vllm` (GPU), `transformers` (an OpenAI-compatible server for small models, CPU included), or `auto`. */
+  backend: generationBackend,
 });
 
 export type ApiParams = z.input<typeof apiParams>;

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { BuiltInContext } from "./context.ts";
 import { BuiltInFamily } from "./family.ts";
-import { int, nonEmpty, num, stringList } from "./param-rules.ts";
+import { generationBackend, int, nonEmpty, num, stringList } from "./param-rules.ts";
 import { INSPECT_AI_DEFAULT_GB, MMLU_PRO_DEFAULT_GB } from "./vram.ts";
 
 export const inspectAiParams = z.strictObject({
@@ -40,9 +40,11 @@ export const mmluProParams = z.strictObject({
   max_model_len: int(64).default(4096),
   max_new_tokens: int(1).default(2048),
   limit_per_subject: int(1).nullable().default(null),
-  /** Hugging Face dataset name. */
+  /** Hugging Face dataset name, or a local directory on the worker in MMLU-Pro's format. */
   dataset: nonEmpty.default("TIGER-Lab/MMLU-Pro"),
   use_chat_template: z.boolean().default(false),
+  /** `vllm` (GPU), `transformers` (any machine, CPU included), or `auto`: vLLM where it can run. */
+  backend: generationBackend,
 });
 
 export type InspectAiParams = z.input<typeof inspectAiParams>;

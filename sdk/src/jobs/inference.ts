@@ -5,7 +5,16 @@
 import { z } from "zod";
 import type { BuiltInContext } from "./context.ts";
 import { BuiltInFamily } from "./family.ts";
-import { checkDatasetPurpose, datasetRef, idSuffix, int, nonEmpty, num, stringList } from "./param-rules.ts";
+import {
+  checkDatasetPurpose,
+  datasetRef,
+  generationBackend,
+  idSuffix,
+  int,
+  nonEmpty,
+  num,
+  stringList,
+} from "./param-rules.ts";
 import { inferenceVramGb } from "./vram.ts";
 
 export const inferenceParams = z
@@ -32,6 +41,8 @@ export const inferenceParams = z
     gpu_memory_utilization: num(0, 1, true).default(0.95),
     seed: int(0).nullable().default(null),
     job_id_suffix: idSuffix,
+    /** `vllm` (GPU), `transformers` (any machine, CPU included), or `auto`: vLLM where it can run. */
+    backend: generationBackend,
   })
   .superRefine((p, ctx) => {
     checkDatasetPurpose(ctx, p.input_file, ["conversations"], ["input_file"]);

@@ -20,6 +20,8 @@ export function num(min?: number, max?: number, exclusiveMin = false) {
 
 export const nonEmpty = z.string().min(1, "must be a non-empty string");
 export const stringList = z.array(nonEmpty);
+/** Who generates text in inference, serving and MMLU-Pro jobs (inference/engines.py). */
+export const generationBackend = z.enum(["auto", "vllm", "transformers"]).default("auto");
 
 /** Schedules: a positive integer or "log" (1–9, 10, 20, …, 100, 200, …); both also fire at step 0. */
 export const every = z.union([z.literal("log"), z.number().int().positive()], {

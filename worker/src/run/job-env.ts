@@ -75,6 +75,8 @@ export interface JobEnvInput {
   secrets: Record<string, string>;
   /** The port a serving job should listen on and the URL at which clients reach it from outside. */
   serving: { port: number; publicUrl: string };
+  /** A directory kept across this job's attempts on this machine (checkpoints to resume from); null in containers. */
+  stateDir?: string | null;
 }
 
 export function buildJobEnv(input: JobEnvInput): Record<string, string> {
@@ -100,5 +102,6 @@ export function buildJobEnv(input: JobEnvInput): Record<string, string> {
     OPENWEIGHTS_SERVE_PORT: String(input.serving.port),
     OPENWEIGHTS_PUBLIC_URL: input.serving.publicUrl,
   });
+  if (input.stateDir) env.OPENWEIGHTS_JOB_STATE = input.stateDir;
   return env;
 }

@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { posix } from "node:path";
 import type { ClaimedJob, RunOutcome } from "@contract";
 import { publicPortUrl } from "../../../supabase/functions/_shared/providers/public-url.ts";
@@ -12,6 +12,7 @@ import type { Logger } from "../util/logger.ts";
 import { EventsTailer } from "./events-tailer.ts";
 import { classifyRun, type JobExit, type RunVerdict, type StopReason } from "./failure-classifier.ts";
 import { buildJobEnv } from "./job-env.ts";
+import { jobStateDir } from "./job-state.ts";
 import { LogBatcher } from "./log-batcher.ts";
 import { awaitPumps, pumpOutput, RecentLines } from "./output-pump.ts";
 import { reportVerdict, uploadResults } from "./run-report.ts";
@@ -107,6 +108,9 @@ export class RunSession {
     }
     const outcome = this.#stopReason === "lease_lost" ? null : await reportVerdict(this.#ctx(), verdict);
     if (workdir !== null && !config.keepWorkdirs) await rm(workdir.root, { recursive: true, force: true });
+    // The job's state outlives a run only while another attempt may come (on this machine).
+    if (outcome !== null && !outcome.will_retry)
+      await rm(jobStateDir(config.workRoot, this.claim.job.id), { recursive: true, force: true });
     const leaseLost = this.#stopReason === "lease_lost";
     logger.info("run finished", {
       ...log,
@@ -169,6 +173,10 @@ export class RunSession {
     const jobRoot = executor.jobRoot(workdir.root);
     const join = posix.join;
     const servingPort = config.servingPort ?? (await freeLoopbackPort());
+    // Only the process executor shares this machine's paths with the job; in a container the job
+    // resumes from what it pushed elsewhere (the Hub) instead.
+    const stateDir = jobRoot === workdir.root ? jobStateDir(config.workRoot, this.claim.job.id) : null;
+    if (stateDir !== null) await mkdir(stateDir, { recursive: true });
     const env = buildJobEnv({
       workerEnv: this.#d.workerEnv,
       extraAllow: config.jobEnvAllow,
@@ -182,6 +190,7 @@ export class RunSession {
       runToken: this.claim.run_token,
       secrets: this.claim.secrets,
       serving: { port: servingPort, publicUrl: publicPortUrl(config.publicEndpoint, servingPort) },
+      stateDir,
     });
     const batcher = this.#makeBatcher();
     const tailer = this.#makeTailer(workdir.eventsFile);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The CPU Python environment of the ML suites: a virtualenv outside the repo, keyed by the hash of
+# the pinned requirements and the Python version, so a warm machine reuses it and a change of pins
+# builds a new one. pip's own cache (beside it) keeps a rebuild from downloading again.
+#   scripts/ml/ensure-venv.sh          build if missing, print the venv's path (last line of stdout)
+#   scripts/ml/ensure-venv.sh --path   print the path it would use, build nothing
+# PyPI's Linux torch wheel needs its CUDA wheels even on CPU: without them `import torch` fails
+# (libcudart.so.13 not found, measured 2026-12-03), so they are installed; sizes are in README.md.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+reqs="$repo/sdk/job-scripts/requirements"
+python="${OW_PYTHON:-python3}"
+root="${OW_ML_CACHE:-$HOME/.cache/openweights}"
+# the pins alone (comments and blank lines do not change what gets installed) + the interpreter
+key="$( (sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' "$reqs/cpu.txt" "$reqs/common.txt"
+  "$python" -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)"
+venv="$root/venv-$key"
+if [ "${1:-}" = "--path" ]; then echo "$venv"; exit 0; fi
+if [ -f "$venv/.complete" ]; then echo "$venv"; exit 0; fi
+
+mkdir -p "$root"
+exec 9>"$root/venv-$key.lock"
+flock 9 # two builders on one machine (CI and a developer) wait for each other instead of racing
+if [ -f "$venv/.complete" ]; then echo "$venv"; exit 0; fi
+# Built in place (a venv's console scripts hold its absolute path, so it cannot be renamed) and
+# marked complete last: a crash mid-install leaves no marker, and the next call starts over.
+rm -rf "$venv"
+started=$(date +%s)
+"$python" -m venv "$venv"
+PIP_CACHE_DIR="$root/pip-cache" "$venv/bin/pip" install --disable-pip-version-check \
+  --progress-bar off -r "$reqs/cpu.txt" >&2
+echo "built in $(( $(date +%s) - started ))s, $(du -sh "$venv" | cut -f1)" >&2
+touch "$venv/.complete"
+echo "$venv"
