@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CPU Python environment of the ML suites: a virtualenv outside the repo, keyed by the hash of
 # the pinned requirements and the Python version, so a warm machine reuses it and a change of pins
-# builds a new one. pip's own cache (beside it) keeps a rebuild from downloading again.
+# builds a new one. Wheels are kept in a wheelhouse beside it, so a rebuild downloads only new pins
+# (pip's HTTP cache stays empty here: the index's answers are not cacheable, measured 2026-12-03).
 #   scripts/ml/ensure-venv.sh          build if missing, print the venv's path (last line of stdout)
 #   scripts/ml/ensure-venv.sh --path   print the path it would use, build nothing
 # PyPI's Linux torch wheel needs its CUDA wheels even on CPU: without them `import torch` fails
@@ -27,8 +28,10 @@ if [ -f "$venv/.complete" ]; then echo "$venv"; exit 0; fi
 rm -rf "$venv"
 started=$(date +%s)
 "$python" -m venv "$venv"
-PIP_CACHE_DIR="$root/pip-cache" "$venv/bin/pip" install --disable-pip-version-check \
-  --progress-bar off -r "$reqs/cpu.txt" >&2
+"$venv/bin/pip" download --disable-pip-version-check --progress-bar off -d "$root/wheelhouse" \
+  -r "$reqs/cpu.txt" >&2
+"$venv/bin/pip" install --disable-pip-version-check --no-index --find-links "$root/wheelhouse" \
+  -r "$reqs/cpu.txt" >&2
 echo "built in $(( $(date +%s) - started ))s, $(du -sh "$venv" | cut -f1)" >&2
 touch "$venv/.complete"
 echo "$venv"

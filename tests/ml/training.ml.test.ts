@@ -65,7 +65,8 @@ beforeAll(async () => {
     submit(
       "dpo",
       ml.ow.fineTuning.create(
-        { ...tiny, model: env.models.qwen, loss: "dpo", training_file: pairs, max_steps: 10, beta: 0.5 },
+        // 6 steps: on CPU TRL's log-prob kernel runs in Triton's interpreter (~5 s a step here)
+        { ...tiny, model: env.models.qwen, loss: "dpo", training_file: pairs, max_steps: 6, beta: 0.5 },
         onCpu,
       ),
     ),
@@ -142,8 +143,8 @@ describe("fine-tuning on CPU through the platform", () => {
     const job = await waitDone(jobs.dpo!);
     expect(job.status).toBe("completed");
     const margins = numbers(await ml.events(job.id, "metrics"), "rewards/margins");
-    expect(margins.length).toBeGreaterThanOrEqual(8);
-    expect(mean(margins.slice(-3))).toBeGreaterThan(mean(margins.slice(0, 3)));
+    expect(margins.length).toBeGreaterThanOrEqual(5);
+    expect(mean(margins.slice(-2))).toBeGreaterThan(mean(margins.slice(0, 2)));
     expect(margins.at(-1)!).toBeGreaterThan(0);
   });
 

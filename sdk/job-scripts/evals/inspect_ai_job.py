@@ -73,9 +73,13 @@ def run(config) -> int:
         raise RuntimeError("inspect-ai is not installed in this image (it is pinned in requirements/common.txt)")
     log_dir = job.upload_path(LOG_DIR)
     os.makedirs(log_dir, exist_ok=True)
+    # inspect refuses absolute task paths (it globs them); run it beside a task file given that way
+    cwd = None
+    if os.path.isabs(config.eval_name):
+        cwd, config.eval_name = os.path.split(config.eval_name)
     argv = inspect_argv(config, log_dir, inspect_bin)
     print("running: " + " ".join(argv), flush=True)
-    code = subprocess.run(argv, env={**os.environ, "INSPECT_LOG_DIR": log_dir}).returncode
+    code = subprocess.run(argv, env={**os.environ, "INSPECT_LOG_DIR": log_dir}, cwd=cwd).returncode
     files = sorted(f for f in os.listdir(log_dir))
     for name in files:
         if name.endswith(".json"):

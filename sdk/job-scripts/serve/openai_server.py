@@ -8,9 +8,10 @@ would show it). Routes, with OpenAI's shapes (platform.openai.com/docs/api-refer
 2026-12-03): GET /health (open), GET /v1/models and POST /v1/chat/completions (Bearer key required;
 401 otherwise). Generation goes through inference/engines.py, the same engine batch inference uses;
 requests are served one at a time (one model, one lock).
+No `from __future__ import annotations` here: FastAPI reads the handlers' annotations at run time,
+and a string "Request" it cannot resolve turns the parameter into a query field (422, seen).
 """
 
-from __future__ import annotations
 
 import argparse
 import hmac

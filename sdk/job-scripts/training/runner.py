@@ -58,7 +58,18 @@ def _resume_point(config: SimpleNamespace, hf_token: Optional[str]) -> Optional[
     return path
 
 
+def _triton_on_cpu() -> None:
+    """TRL 1.15's DPO computes log-probs with a Triton kernel even on CPU ("0 active drivers" without
+    a GPU, seen 2026-12-03); Triton's interpreter runs that same kernel on the CPU. Must be set
+    before TRL's kernels are imported (triton.jit reads it when a kernel is defined)."""
+    import torch
+
+    if not torch.cuda.is_available():
+        os.environ.setdefault("TRITON_INTERPRET", "1")
+
+
 def run_training(config: SimpleNamespace) -> dict:
+    _triton_on_cpu()
     from training.callbacks import build_callbacks
     from training.hub import checkpoint_pusher, create_repo, save_final_model
     from training.model_loading import load_model_and_tokenizer, resolve_backend
