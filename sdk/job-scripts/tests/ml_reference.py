@@ -6,6 +6,8 @@ transformers (+ PEFT), outside any job:
            template's rendering of the conversation, from one plain forward pass
     python tests/ml_reference.py generate MODEL [ADAPTER_DIR|-] PROMPT
         -> {"text": ..., "ids": [...]}: 12 greedy tokens after a one-message chat prompt
+    python tests/ml_reference.py count_tokens MODEL CONVERSATIONS.jsonl
+        -> {"mean_tokens": ...}: mean length of the rows' chat-template renderings (bench:ml)
 """
 
 from __future__ import annotations
@@ -59,7 +61,17 @@ def generate(model_path: str, adapter: str, prompt: str) -> dict:
     return {"text": tokenizer.decode(new, skip_special_tokens=True), "ids": new}
 
 
+def count_tokens(model_path: str, data_file: str) -> dict:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_path)
+    with open(data_file, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    lengths = [len(tokenizer(tokenizer.apply_chat_template(r["messages"], tokenize=False), add_special_tokens=False)["input_ids"]) for r in rows]
+    return {"mean_tokens": sum(lengths) / len(lengths)}
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    result = logprobs(*args) if command == "logprobs" else generate(*args)
+    result = {"logprobs": logprobs, "generate": generate, "count_tokens": count_tokens}[command](*args)
     print(json.dumps(result))

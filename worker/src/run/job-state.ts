@@ -7,5 +7,7 @@ import { join } from "node:path";
  * flattened so the path stays inside `workRoot`.
  */
 export function jobStateDir(workRoot: string, jobId: string): string {
-  return join(workRoot, "job-state", jobId.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+/, "_"));
+  // A sibling of the runs' working directories, not under a shared parent: removing it leaves
+  // workRoot as it was (nothing left behind once a job is settled).
+  return join(workRoot, `job-state-${jobId.replace(/[^A-Za-z0-9_.-]/g, "_")}`);
 }
