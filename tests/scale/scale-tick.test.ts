@@ -6,6 +6,7 @@ import { connectDatabase } from "../../supabase/functions/_shared/db/connect.ts"
 import type { Sql } from "../../supabase/functions/_shared/db/session.ts";
 import { defaultCatalog } from "../../supabase/functions/_shared/hardware/index.ts";
 import { ScalingConfig } from "../../supabase/functions/_shared/scaling/index.ts";
+import { jobCostModel, rankByJobCost } from "../../supabase/functions/_shared/scaling/job-cost.ts";
 import { parseScaleEnv } from "../../supabase/functions/scale/env.ts";
 import { createFleet } from "../../supabase/functions/scale/fleet.ts";
 import { runTick, type TickDeps } from "../../supabase/functions/scale/tick.ts";
@@ -181,7 +182,11 @@ describe("a scale tick against the fake RunPod", () => {
     const rows = await db.sql`select id, waiting_reason from jobs where id in ${db.sql([huge, small])}`;
     const reason = (id: string) => String(rows.find((r) => r.id === id)?.waiting_reason);
     expect(reason(huge)).toMatch(/^cannot run: no hardware/);
-    expect(reason(small)).toMatch(/^starting: a worker \(\d+x \S+\) is being started for it$/);
+    // The explained choice: a training job goes to the card with the lowest expected cost per job,
+    // which is not the cheapest per hour, and the text says both.
+    expect(reason(small)).toMatch(
+      /^starting: a worker \(1x 6000Ada\) is being started for it — lowest expected cost for this job: 1x 6000Ada at \$0\.77\/h, ≈\$\d+\.\d\d \(≈\d+ min incl\. boot\); cheapest per hour 1x A4500 at \$0\.32\/h/,
+    );
   });
 
   it("does not act twice when two ticks overlap", async () => {
@@ -190,7 +195,17 @@ describe("a scale tick against the fake RunPod", () => {
   });
 });
 
-/** The GPU the policy picks first for a 20 GB job: the cheapest verified configuration that fits. */
+/** The GPU the policy picks first for a 20 GB job: the lowest expected cost per (training) job. */
 function firstChoiceFor20Gb(): string {
-  return defaultCatalog.autoConfigs.find((c) => c.vramGb >= 20)!.runpodGpuTypeId;
+  const ranked = rankByJobCost(
+    defaultCatalog.autoConfigs.filter((c) => c.vramGb >= 20),
+    {
+      requiresVramGb: 20,
+      workload: "training",
+      referenceSeconds: deps.config.expectedJobSeconds,
+      timeoutSeconds: 86400,
+    },
+    jobCostModel(deps.config, defaultCatalog),
+  );
+  return ranked[0]!.config.runpodGpuTypeId;
 }

@@ -189,11 +189,7 @@ async function createWorker(
           gpu_count = ${choice.count}, cost_per_hour = ${choice.costPerHour} where id = ${workerId}`;
         await tx`delete from public.hardware_cooldowns where organization_id = ${action.organizationId} and gpu = ${choice.gpu}`;
       });
-      await noteWaiting(
-        deps.sql,
-        action.jobIds,
-        `starting: a worker (${choice.hardwareType}) is being started for it`,
-      );
+      await noteWaiting(deps.sql, action.jobIds, startingText(action, choice));
       return {
         ...base,
         podId: pod.podId,
@@ -226,6 +222,18 @@ async function createWorker(
     error: errors.join("; "),
     detail: { jobIds: action.jobIds.slice(0, 50) },
   };
+}
+
+/**
+ * `waiting_reason` while its worker boots: which hardware and why (the policy's expected cost per
+ * job); when the provider refused the first choice, which one was taken instead.
+ */
+export function startingText(action: CreateWorkerAction, choice: HardwareChoice): string {
+  const text =
+    choice.hardwareType === action.hardware.hardwareType
+      ? `starting: a worker (${choice.hardwareType}) is being started for it — ${action.reason}`
+      : `starting: a worker (${choice.hardwareType}) is being started for it; the planned ${action.hardware.hardwareType} had no capacity (${action.reason})`;
+  return text.slice(0, 500); // the waiting_note domain allows 500
 }
 
 /** What a waiting job's owner reads in `waiting_reason`, per scaler diagnostic. */

@@ -71,6 +71,40 @@ export const ScalingConfig = z.object({
   cooldownFailureThreshold: z.number().int().positive().default(1),
   /** Provisioning pause after a spending-limit error (the original's 300 s). */
   spendingLimitPauseSeconds: Seconds.default(300),
+
+  /**
+   * Price per job, not per hour: a job goes to the hardware with the lowest expected cost,
+   * price × (boot + its expected duration there), durations scaled by the speed model
+   * (`../hardware/speed.ts`). False ranks by $/h alone (the earlier policy; for comparisons).
+   */
+  speedAware: z.boolean().default(true),
+  /** Throughput kept per doubling of GPUs in one pod (see DEFAULT_SPEED_MODEL). */
+  multiGpuEfficiency: z.number().gt(0).lte(1).default(0.85),
+  /** Share of a training job's reference time bound by tensor throughput (the rest: bandwidth). */
+  trainingComputeShare: z.number().min(0).max(1).default(0.75),
+  /** The same for inference jobs (decoding is bandwidth-bound). */
+  inferenceComputeShare: z.number().min(0).max(1).default(0.3),
+  /**
+   * A job's expected duration on the reference GPU (one A100 SXM) before anything is known about
+   * its kind; only the boot's share of the expected cost depends on it.
+   */
+  expectedJobSeconds: Seconds.default(1800),
+  /** Expected seconds from a create call to a registered worker (paid, and waited for). */
+  expectedBootSeconds: Seconds.default(180),
+
+  /**
+   * Keep-warm learned from arrivals (keep-warm.ts). A cold start costs the boot's GPU time plus
+   * this many times that time again for the user's wait (1: a second waited is worth a second of
+   * the GPU); an idle worker is kept while the next job is expected sooner than that break-even.
+   */
+  coldStartWaitWeight: z.number().finite().nonnegative().default(1),
+  /** Arrival gaps remembered per organization × image (oldest dropped first). */
+  keepWarmSamples: z.number().int().min(2).max(256).default(64),
+  /** Gaps needed before the learned rule replaces `idleTimeoutSeconds`. */
+  keepWarmMinSamples: z.number().int().min(1).default(4),
+  /** Learned idle timeouts stay within these bounds. */
+  keepWarmMinIdleSeconds: Seconds.default(20),
+  keepWarmMaxIdleSeconds: Seconds.default(1800),
 });
 export type ScalingConfig = z.infer<typeof ScalingConfig>;
 

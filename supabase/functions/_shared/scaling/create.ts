@@ -1,8 +1,10 @@
-// New workers for the jobs idle capacity does not cover: one worker per job, in fair order,
-// on the first hardware choice that is outside cooldown and within the org's caps.
+// New workers for the jobs idle capacity does not cover: one worker per job, in fair order, on
+// the hardware with the lowest expected cost for the job that is outside cooldown and within the
+// org's caps; the reason says why (it becomes the job's `waiting_reason`).
 import type { HardwareConfig } from "../hardware/catalog.ts";
 import type { ScalingConfig } from "./config.ts";
 import type { CooldownIndex } from "./cooldown.ts";
+import { explainChoice, type JobCostModel } from "./job-cost.ts";
 import type { OrgLedger } from "./ledger.ts";
 import { type ConstraintCache, type JobConstraint, toChoice } from "./placement.ts";
 import { fairCreateOrder } from "./queue-order.ts";
@@ -19,6 +21,7 @@ interface Context {
   readonly constraints: ConstraintCache;
   readonly cooldowns: CooldownIndex;
   readonly config: ScalingConfig;
+  readonly costModel: JobCostModel;
   readonly now: EpochMs;
   readonly usableMemo: Map<string, readonly HardwareConfig[]>;
   readonly plan: CreationPlan;
@@ -36,6 +39,7 @@ export function planCreates(
   constraints: ConstraintCache,
   cooldowns: CooldownIndex,
   config: ScalingConfig,
+  costModel: JobCostModel,
   now: EpochMs,
 ): CreationPlan {
   const plan: CreationPlan = { creates: [], deferred: [], unschedulable: [] };
@@ -44,6 +48,7 @@ export function planCreates(
     constraints,
     cooldowns,
     config,
+    costModel,
     now,
     usableMemo: new Map(),
     plan,
@@ -130,9 +135,7 @@ function createAction(
     alternatives: usable.slice(index + 1),
     position: ctx.plan.creates.length,
   });
-  const why = constraint.allowedTypes
-    ? `first allowed hardware available for job ${job.id}`
-    : `cheapest hardware with ${constraint.requiresVramGb} GB for job ${job.id}`;
+  const why = explainPrimary(ctx, job, constraint, usable, primary);
   return {
     kind: "create_worker",
     organizationId: job.organizationId,
@@ -142,8 +145,34 @@ function createAction(
     fallbacks: [],
     jobIds: [job.id],
     estimatedCostPerHour: primary.costPerHour,
-    reason: `${why}: ${primary.hardwareType} at $${primary.costPerHour.toFixed(2)}/h`,
+    reason: why,
   };
+}
+
+/**
+ * Why this hardware: its expected cost for the job against the cheapest per hour among the
+ * options open now; and, when a cheaper-per-job option is cooling down or over budget, that too.
+ */
+function explainPrimary(
+  ctx: Context,
+  job: PendingJob,
+  constraint: JobConstraint,
+  usable: readonly HardwareConfig[],
+  primary: HardwareConfig,
+): string {
+  const chosen = constraint.costs.get(primary.hardwareType);
+  const open = usable.map((c) => constraint.costs.get(c.hardwareType)).filter((c) => c !== undefined);
+  const scope = constraint.allowedTypes ? "of its allowed hardware" : `with ${constraint.requiresVramGb} GB`;
+  if (!chosen) return `${primary.hardwareType} at $${primary.costPerHour.toFixed(2)}/h`;
+  let text = `${explainChoice(chosen, open, ctx.costModel)} (${scope})`;
+  const best = constraint.ranked[0];
+  if (best && best.config.hardwareType !== primary.hardwareType) {
+    const why = ctx.cooldowns.cooling(job.organizationId, best.config.gpu, ctx.now)
+      ? "cooling down"
+      : "over budget";
+    text += `; ${best.config.hardwareType} would cost less but is ${why}`;
+  }
+  return text;
 }
 
 /**

@@ -1,9 +1,12 @@
 // Which hardware a job may run on, and whether a worker can take it. A job either names its
-// hardware (`allowed_hardware`, user order = preference, VRAM not second-guessed — the user
-// chose) or states the VRAM it needs, in which case every verified configuration with enough
-// usable VRAM fits, multi-GPU included, cheapest first.
+// hardware (`allowed_hardware`, VRAM not second-guessed — the user chose) or states the VRAM it
+// needs, in which case every verified configuration with enough usable VRAM fits, multi-GPU
+// included. Either way the options are ranked by expected cost for the job (job-cost.ts): price
+// × (boot + expected duration on that hardware); equal costs keep the user's order, or $/h.
 import { findConfig, findGpu, type HardwareCatalog, type HardwareConfig } from "../hardware/catalog.ts";
 import { tryParseHardware } from "../hardware/hardware-string.ts";
+import { workloadOf } from "../hardware/speed.ts";
+import { type CostedConfig, type JobCostModel, type JobShape, rankByJobCost } from "./job-cost.ts";
 import type { HardwareChoice, PendingJob, UnschedulableReason, WorkerState } from "./types.ts";
 
 export interface JobConstraint {
@@ -12,8 +15,12 @@ export interface JobConstraint {
   /** Canonical hardware strings a worker must have, or null when VRAM decides. */
   readonly allowedTypes: ReadonlySet<string> | null;
   readonly requiresVramGb: number;
-  /** Configurations in order of preference, before cooldowns and budgets. */
+  /** Configurations in order of preference (lowest expected job cost first), before cooldowns and budgets. */
   readonly candidates: readonly HardwareConfig[];
+  /** Expected cost of the job on each candidate, by hardware type. */
+  readonly costs: ReadonlyMap<string, CostedConfig>;
+  /** Every candidate's cost, in `candidates` order (for explanations). */
+  readonly ranked: readonly CostedConfig[];
   /** Set when `candidates` is empty: why no hardware can ever run the job. */
   readonly unschedulable: UnschedulableReason | null;
 }
@@ -35,7 +42,9 @@ export function toChoice(config: HardwareConfig): HardwareChoice {
   };
 }
 
-function allowedConstraint(key: string, job: PendingJob, catalog: HardwareCatalog): JobConstraint {
+type BareConstraint = Omit<JobConstraint, "costs" | "ranked">;
+
+function allowedConstraint(key: string, job: PendingJob, catalog: HardwareCatalog): BareConstraint {
   const candidates: HardwareConfig[] = [];
   const allowedTypes = new Set<string>();
   for (const entry of job.allowedHardware ?? []) {
@@ -55,7 +64,7 @@ function vramConstraint(
   vram: number,
   catalog: HardwareCatalog,
   maxCount: number,
-): JobConstraint {
+): BareConstraint {
   const candidates = catalog.autoConfigs.filter(
     (config) => config.vramGb >= vram && config.count <= maxCount,
   );
@@ -63,24 +72,62 @@ function vramConstraint(
   return { key, allowedTypes: null, requiresVramGb: vram, candidates, unschedulable };
 }
 
-/** Memoised constraints: parsing hardware strings once per distinct list, not once per job. */
+export interface ConstraintOptions {
+  readonly maxAutoGpuCount?: number;
+  readonly costModel?: JobCostModel;
+  /** Expected duration of a job on the reference GPU, seconds. */
+  readonly referenceSeconds?: (job: PendingJob) => number;
+}
+
+/** Memoised constraints: parsing hardware strings and ranking once per distinct job shape, not per job. */
 export class ConstraintCache {
+  private readonly bare = new Map<string, BareConstraint>();
   private readonly cache = new Map<string, JobConstraint>();
+  private readonly maxAutoGpuCount: number;
   constructor(
     private readonly catalog: HardwareCatalog,
-    private readonly maxAutoGpuCount = Number.POSITIVE_INFINITY,
-  ) {}
+    private readonly options: ConstraintOptions = {},
+  ) {
+    this.maxAutoGpuCount = options.maxAutoGpuCount ?? Number.POSITIVE_INFINITY;
+  }
 
-  of(job: PendingJob): JobConstraint {
+  private bareOf(job: PendingJob): BareConstraint {
     const allowed = job.allowedHardware;
     const key =
       allowed && allowed.length > 0 ? `hw:${allowed.join("|")}` : `vram:${Math.max(0, job.requiresVramGb)}`;
-    let constraint = this.cache.get(key);
+    let constraint = this.bare.get(key);
     if (!constraint) {
       constraint =
         allowed && allowed.length > 0
           ? allowedConstraint(key, job, this.catalog)
           : vramConstraint(key, Math.max(0, job.requiresVramGb), this.catalog, this.maxAutoGpuCount);
+      this.bare.set(key, constraint);
+    }
+    return constraint;
+  }
+
+  of(job: PendingJob): JobConstraint {
+    const bare = this.bareOf(job);
+    const shape: JobShape = {
+      requiresVramGb: Math.max(0, job.requiresVramGb),
+      workload: workloadOf(job.jobType),
+      referenceSeconds: Math.round(this.options.referenceSeconds?.(job) ?? 1800),
+      timeoutSeconds: job.timeoutSeconds ?? Number.POSITIVE_INFINITY,
+    };
+    const key = `${bare.key}\u0000${shape.requiresVramGb}\u0000${shape.workload}\u0000${shape.referenceSeconds}\u0000${shape.timeoutSeconds}`;
+    let constraint = this.cache.get(key);
+    if (!constraint) {
+      const model = this.options.costModel;
+      const ranked = model
+        ? rankByJobCost(bare.candidates, shape, model)
+        : bare.candidates.map((config) => ({ config, runSeconds: shape.referenceSeconds, expectedUsd: 0 }));
+      constraint = {
+        ...bare,
+        key,
+        candidates: ranked.map((c) => c.config),
+        costs: new Map(ranked.map((c) => [c.config.hardwareType, c])),
+        ranked,
+      };
       this.cache.set(key, constraint);
     }
     return constraint;

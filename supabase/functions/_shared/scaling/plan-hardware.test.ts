@@ -1,16 +1,17 @@
 // planScaling: which hardware new workers get.
 import { describe, expect, it } from "vitest";
 import { defaultCatalog } from "../hardware/catalog.ts";
-import { defaultScalingConfig, ScalingConfig } from "./config.ts";
+import { ScalingConfig } from "./config.ts";
+
+// Hardware ranked by $/h (speed model off): these tests are about caps, cooldowns and fallbacks;
+// the per-job cost ranking has its own tests (plan-job-cost.test.ts).
+const perHour = ScalingConfig.parse({ speedAware: false });
+
 import { planScaling } from "./plan.ts";
 import { cooldown, job, limits, ofKind, sec, snapshot, T0 } from "./test-fixtures.ts";
 import type { PendingJob } from "./types.ts";
 
-function creates(
-  jobs: PendingJob[],
-  extra: Parameters<typeof snapshot>[0] = {},
-  config = defaultScalingConfig,
-) {
+function creates(jobs: PendingJob[], extra: Parameters<typeof snapshot>[0] = {}, config = perHour) {
   return ofKind(
     planScaling(snapshot({ pendingJobs: jobs, ...extra }), defaultCatalog, config, T0),
     "create_worker",
@@ -48,7 +49,7 @@ describe("choosing hardware for new workers", () => {
   });
 
   it("can be limited to fewer GPUs per pod", () => {
-    const single = ScalingConfig.parse({ maxAutoGpuCount: 1 });
+    const single = ScalingConfig.parse({ speedAware: false, maxAutoGpuCount: 1 });
     const [w] = creates([job("j", { requiresVramGb: 70 })], {}, single);
     expect(w?.hardware.hardwareType).toBe("1x A100");
     const actions = planScaling(
@@ -107,7 +108,7 @@ describe("choosing hardware for new workers", () => {
         cooldowns: [cooldown("H100S")],
       }),
       defaultCatalog,
-      defaultScalingConfig,
+      perHour,
       T0,
     );
     expect(ofKind(actions, "deferred")).toEqual([
@@ -129,7 +130,7 @@ describe("choosing hardware for new workers", () => {
     expect(w?.fallbacks.map((f) => f.gpu)).not.toContain("6000Ada");
     for (const f of w?.fallbacks ?? [])
       expect(f.costPerHour).toBeGreaterThanOrEqual(w?.hardware.costPerHour ?? 0);
-    const [none] = creates([job("j")], {}, ScalingConfig.parse({ maxFallbacks: 0 }));
+    const [none] = creates([job("j")], {}, ScalingConfig.parse({ speedAware: false, maxFallbacks: 0 }));
     expect(none?.fallbacks).toEqual([]);
   });
 
@@ -143,7 +144,7 @@ describe("choosing hardware for new workers", () => {
         ],
       }),
       defaultCatalog,
-      defaultScalingConfig,
+      perHour,
       T0,
     );
     expect(ofKind(actions, "unschedulable")).toEqual([
@@ -173,7 +174,7 @@ describe("choosing hardware for new workers", () => {
   });
 
   it("creates on the configured provider", () => {
-    const [w] = creates([job("j")], {}, ScalingConfig.parse({ provider: "local" }));
+    const [w] = creates([job("j")], {}, ScalingConfig.parse({ speedAware: false, provider: "local" }));
     expect(w?.provider).toBe("local");
   });
 });

@@ -1,12 +1,17 @@
 // planScaling: worker caps, hourly and daily budgets, pauses, per-tick caps, fairness.
 import { describe, expect, it } from "vitest";
 import { defaultCatalog } from "../hardware/catalog.ts";
-import { defaultScalingConfig, ScalingConfig } from "./config.ts";
+import { ScalingConfig } from "./config.ts";
+
+// Hardware ranked by $/h (speed model off): these tests are about caps, cooldowns and fallbacks;
+// the per-job cost ranking has its own tests (plan-job-cost.test.ts).
+const perHour = ScalingConfig.parse({ speedAware: false });
+
 import { planScaling } from "./plan.ts";
 import { job, limits, ofKind, sec, snapshot, T0, worker } from "./test-fixtures.ts";
 import type { ScalingSnapshot } from "./types.ts";
 
-function plan(parts: Partial<ScalingSnapshot>, config = defaultScalingConfig) {
+function plan(parts: Partial<ScalingSnapshot>, config = perHour) {
   return planScaling(snapshot(parts), defaultCatalog, config, T0);
 }
 
@@ -47,7 +52,7 @@ describe("organization caps", () => {
   });
 
   it("uses defaultMaxWorkers for organizations without a limits row", () => {
-    const config = ScalingConfig.parse({ defaultMaxWorkers: 2 });
+    const config = ScalingConfig.parse({ speedAware: false, defaultMaxWorkers: 2 });
     expect(ofKind(plan({ pendingJobs: manyJobs(5) }, config), "create_worker")).toHaveLength(2);
   });
 
@@ -171,21 +176,21 @@ describe("organization caps", () => {
 
 describe("per-tick caps and ordering", () => {
   it("creates at most maxCreatesPerTick workers in one tick, the rest deferred as create_cap", () => {
-    const config = ScalingConfig.parse({ maxCreatesPerTick: 3 });
+    const config = ScalingConfig.parse({ speedAware: false, maxCreatesPerTick: 3 });
     const actions = plan({ pendingJobs: manyJobs(6) }, config);
     expect(ofKind(actions, "create_worker")).toHaveLength(3);
     expect(ofKind(actions, "deferred")).toMatchObject([{ reason: "create_cap" }]);
   });
 
   it("caps creates per organization per tick", () => {
-    const config = ScalingConfig.parse({ maxCreatesPerOrgPerTick: 2 });
+    const config = ScalingConfig.parse({ speedAware: false, maxCreatesPerOrgPerTick: 2 });
     const pendingJobs = [...manyJobs(4, {}, "a"), ...manyJobs(4, { organizationId: "org-b" }, "b")];
     const created = ofKind(plan({ pendingJobs }, config), "create_worker");
     expect(created.map((c) => c.organizationId)).toEqual(["org-a", "org-b", "org-a", "org-b"]);
   });
 
   it("serves higher priority first, then age, and round-robins organizations under the tick cap", () => {
-    const config = ScalingConfig.parse({ maxCreatesPerTick: 4 });
+    const config = ScalingConfig.parse({ speedAware: false, maxCreatesPerTick: 4 });
     const pendingJobs = [
       ...manyJobs(5, {}, "a"),
       ...manyJobs(5, { organizationId: "org-b" }, "b"),

@@ -15,6 +15,7 @@ import type { ScalingConfig } from "./config.ts";
 import { CooldownIndex } from "./cooldown.ts";
 import { planCreates } from "./create.ts";
 import { findLostWorkers, findOrphanPods, isLive } from "./fleet.ts";
+import { jobCostModel } from "./job-cost.ts";
 import { defaultLimits, OrgLedger } from "./ledger.ts";
 import { ConstraintCache } from "./placement.ts";
 import { planIdleShutdowns, stopOverBudget } from "./shutdowns.ts";
@@ -100,7 +101,12 @@ export function planScaling(
   const shutdowns = stopOverBudget(staying, ledgers);
   const stopped = new Set(shutdowns.map((action) => action.workerId));
 
-  const constraints = new ConstraintCache(catalog, config.maxAutoGpuCount);
+  const costModel = jobCostModel(config, catalog);
+  const constraints = new ConstraintCache(catalog, {
+    maxAutoGpuCount: config.maxAutoGpuCount,
+    costModel,
+    referenceSeconds: () => config.expectedJobSeconds,
+  });
   const idle = staying.filter((w) => w.status !== "shutdown" && w.runningJobs === 0 && !stopped.has(w.id));
   const absorption = absorbPendingJobs(snapshot.pendingJobs, idle, constraints, catalog);
   const remaining = snapshot.pendingJobs.filter((job) => !absorption.assigned.has(job.id));
@@ -113,6 +119,7 @@ export function planScaling(
     constraints,
     new CooldownIndex(snapshot.cooldowns),
     config,
+    costModel,
     at,
   );
   return [

@@ -17,6 +17,10 @@ export interface PendingJob {
   /** Higher runs first. */
   readonly priority: number;
   readonly createdAt: EpochMs;
+  /** The job's `type` ("fine-tuning", "inference", …): decides training vs inference speed. */
+  readonly jobType?: string | null;
+  /** The user's run limit, seconds: hardware expected to take longer is passed over. */
+  readonly timeoutSeconds?: number | null;
 }
 
 export interface WorkerState {

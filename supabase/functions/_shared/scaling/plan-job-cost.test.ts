@@ -1,0 +1,98 @@
+// planScaling: price per job, not per hour.
+import { describe, expect, it } from "vitest";
+import { defaultCatalog } from "../hardware/catalog.ts";
+import { ScalingConfig } from "./config.ts";
+import { costOf, jobCostModel, rankByJobCost } from "./job-cost.ts";
+import { planScaling } from "./plan.ts";
+import { cooldown, job, ofKind, snapshot, T0 } from "./test-fixtures.ts";
+import type { PendingJob } from "./types.ts";
+
+const config = ScalingConfig.parse({});
+const model = jobCostModel(config, defaultCatalog);
+
+function create(j: PendingJob, extra: Parameters<typeof snapshot>[0] = {}, cfg = config) {
+  return ofKind(
+    planScaling(snapshot({ pendingJobs: [j], ...extra }), defaultCatalog, cfg, T0),
+    "create_worker",
+  )[0];
+}
+
+describe("placement by expected cost per job", () => {
+  it("costs a job as price × (boot + reference time scaled by the pod's speed)", () => {
+    const a100s = defaultCatalog.configs.find((c) => c.hardwareType === "1x A100S");
+    const shape = {
+      requiresVramGb: 24,
+      workload: "training" as const,
+      referenceSeconds: 3600,
+      timeoutSeconds: 86400,
+    };
+    const cost = costOf(a100s!, shape, model);
+    expect(cost.runSeconds).toBeCloseTo(3600, 6);
+    expect(cost.expectedUsd).toBeCloseTo(
+      (a100s!.costPerHour * (3600 + config.expectedBootSeconds)) / 3600,
+      6,
+    );
+  });
+
+  it("takes a faster card that costs more per hour when it costs less per job, and says so", () => {
+    const chosen = create(job("tune", { requiresVramGb: 24, jobType: "fine-tuning" }));
+    expect(chosen?.hardware.hardwareType).toBe("1x 6000Ada");
+    expect(chosen?.reason).toMatch(/lowest expected cost for this job: 1x 6000Ada at \$0\.77\/h/);
+    expect(chosen?.reason).toMatch(/cheapest per hour 1x A40 at \$0\.44\/h/);
+  });
+
+  it("degenerates to the cheapest $/h when speeds are off", () => {
+    const perHour = ScalingConfig.parse({ speedAware: false });
+    expect(
+      create(job("tune", { requiresVramGb: 24, jobType: "fine-tuning" }), {}, perHour)?.hardware.hardwareType,
+    ).toBe("1x A40");
+  });
+
+  it("ranks bandwidth-bound inference differently from compute-bound training", () => {
+    const training = rankByJobCost(
+      defaultCatalog.autoConfigs.filter((c) => c.vramGb >= 120),
+      { requiresVramGb: 120, workload: "training", referenceSeconds: 1800, timeoutSeconds: 86400 },
+      model,
+    );
+    const inference = rankByJobCost(
+      defaultCatalog.autoConfigs.filter((c) => c.vramGb >= 120),
+      { requiresVramGb: 120, workload: "inference", referenceSeconds: 1800, timeoutSeconds: 86400 },
+      model,
+    );
+    expect(training[0]?.config.hardwareType).not.toBe(inference[0]?.config.hardwareType);
+    for (const list of [training, inference])
+      for (let i = 1; i < list.length; i++)
+        expect(list[i]!.expectedUsd).toBeGreaterThanOrEqual(list[i - 1]!.expectedUsd);
+  });
+
+  it("passes over hardware expected to run past the job's timeout", () => {
+    const relaxed = create(
+      job("slow", { requiresVramGb: 10, jobType: "fine-tuning", timeoutSeconds: 86400 }),
+    );
+    const tight = create(job("fast", { requiresVramGb: 10, jobType: "fine-tuning", timeoutSeconds: 600 }));
+    expect(relaxed?.hardware.hardwareType).toBe("1x 6000Ada");
+    // 1800 s on an A100 SXM must finish within 600 s: only pods ≥ 3x as fast qualify.
+    const shape = {
+      requiresVramGb: 10,
+      workload: "training" as const,
+      referenceSeconds: 1800,
+      timeoutSeconds: 600,
+    };
+    const run = (type: string | undefined) =>
+      costOf(defaultCatalog.configs.find((c) => c.hardwareType === type)!, shape, model).runSeconds;
+    expect(run(relaxed?.hardware.hardwareType)).toBeGreaterThan(600);
+    expect(run(tight?.hardware.hardwareType)).toBeLessThanOrEqual(600);
+  });
+
+  it("orders a job's allowed hardware by expected cost and names what a cooldown cost it", () => {
+    const pinned = job("pinned", {
+      requiresVramGb: 70,
+      allowedHardware: ["1x A100", "1x H100S"],
+      jobType: "fine-tuning",
+    });
+    expect(create(pinned)?.hardware.hardwareType).toBe("1x H100S");
+    const cooled = create(pinned, { cooldowns: [cooldown("H100S")] });
+    expect(cooled?.hardware.hardwareType).toBe("1x A100");
+    expect(cooled?.reason).toMatch(/1x H100S would cost less but is cooling down/);
+  });
+});
