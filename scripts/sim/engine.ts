@@ -3,6 +3,7 @@
 // provider (capacity windows, boot delays, pods that die while booting); workers poll, claim
 // jobs in claim order, run them and exit when told. Pods cost money from creation to end.
 import type { HardwareCatalog } from "../../supabase/functions/_shared/hardware/catalog.ts";
+import { findGpu } from "../../supabase/functions/_shared/hardware/catalog.ts";
 import type {
   CreateWorkerAction,
   MarkLostAction,
@@ -11,6 +12,7 @@ import type {
 } from "../../supabase/functions/_shared/scaling/types.ts";
 import { EventQueue } from "./event-queue.ts";
 import type { SimPolicy } from "./policies.ts";
+import { provision } from "./provision.ts";
 import {
   buildSnapshot,
   canClaim,
@@ -27,12 +29,15 @@ import { World, type WorldOptions } from "./world.ts";
 type SimEvent =
   | { at: number; type: "arrival"; job: SimJob }
   | { at: number; type: "tick"; scheduled: boolean }
-  | { at: number; type: "boot" | "poll" | "exit"; worker: SimWorker }
+  | { at: number; type: "boot" | "poll" | "exit" | "expire"; worker: SimWorker }
   | { at: number; type: "finish"; worker: SimWorker; job: SimJob };
 
 export interface SimOptions {
   readonly world: WorldOptions;
+  /** Starting + active workers per organization, for both policies… */
   readonly maxWorkersPerOrg: number;
+  /** …unless listed here. */
+  readonly orgMaxWorkers?: Readonly<Record<string, number>>;
   /** Stop this long after the last arrival even if work remains (reported as unserved). */
   readonly drainLimitSeconds: number;
 }
@@ -41,6 +46,8 @@ export interface SimCounters {
   creates: number;
   createFailures: number;
   lost: number;
+  /** Pods the provider stopped at their lifetime limit. */
+  expired: number;
   idleShutdowns: number;
   orphanTerminations: number;
   ticks: number;
@@ -69,6 +76,7 @@ export class Simulation {
     creates: 0,
     createFailures: 0,
     lost: 0,
+    expired: 0,
     idleShutdowns: 0,
     orphanTerminations: 0,
     ticks: 0,
@@ -77,6 +85,9 @@ export class Simulation {
   private done = 0;
   private nextKickMs = -1;
   private workerSerial = 0;
+  /** When the scaler's next create call can start (create calls of one tick run one after another). */
+  private callClockMs = 0;
+  private readonly referenceUsableVramGb: number;
 
   constructor(
     trace: readonly SimTraceJob[],
@@ -87,6 +98,7 @@ export class Simulation {
     this.world = new World(options.world);
     this.jobs = trace.map((job) => toSimJob(job, catalog));
     this.orgs = [...new Set(this.jobs.map((job) => job.trace.org))].sort();
+    this.referenceUsableVramGb = findGpu(catalog, options.world.speed.referenceGpu)?.usableVramGb ?? 75;
   }
 
   run(): SimResult {
@@ -138,6 +150,9 @@ export class Simulation {
       case "exit":
         this.exit(event.worker);
         return;
+      case "expire":
+        this.expire(event.worker);
+        return;
     }
   }
 
@@ -166,11 +181,12 @@ export class Simulation {
         pending: this.pending,
         workers: this.workers.values(),
         orgs: this.orgs,
-        maxWorkersPerOrg: this.options.maxWorkersPerOrg,
+        maxWorkers: (org) => this.options.orgMaxWorkers?.[org] ?? this.options.maxWorkersPerOrg,
         cooldowns: this.policy.cooldowns(),
       },
       this.now,
     );
+    this.callClockMs = this.now;
     for (const action of this.policy.plan(snapshot, this.now)) this.apply(action);
   }
 
@@ -203,48 +219,63 @@ export class Simulation {
     const key = action.jobIds[0] ?? `anon-${this.workerSerial}`;
     const attempt = this.createsPerJob.get(key) ?? 0;
     this.createsPerJob.set(key, attempt + 1);
-    for (const choice of [action.hardware, ...action.fallbacks]) {
-      if (!this.world.hasCapacity(choice.gpu, choice.count, this.now)) {
-        this.counters.createFailures += 1;
-        this.policy.onCreateFailure(action.organizationId, choice, "no_capacity", this.now);
-        continue;
-      }
-      this.policy.onCreateSuccess(action.organizationId, choice, this.now);
-      this.counters.creates += 1;
-      const workerKey = `${key}#${attempt}`;
-      const id = `w${String(++this.workerSerial).padStart(5, "0")}`;
-      const worker: SimWorker = {
-        id,
-        org: action.organizationId,
-        image: action.image,
-        hardware: choice,
-        createdMs: this.now,
-        pod: {
-          id: `pod-${id}`,
-          workerId: id,
-          costPerHour: choice.costPerHour,
-          gpuCount: choice.count,
-          startMs: this.now,
-          endMs: null,
-        },
-        status: "starting",
-        booted: false,
-        readyMs: null,
-        busyMs: 0,
-        exited: false,
-        lastHeartbeatMs: null,
-        lastActiveMs: this.now,
-        shutdownRequestedMs: null,
-        job: null,
-        pollAtMs: null,
-        pollPhaseMs: this.world.pollPhaseMs(workerKey),
-        bootFails: this.world.bootFails(workerKey),
-      };
-      this.workers.set(id, worker);
-      this.workersByPod.set(worker.pod.id, worker);
-      this.queue.push({ at: this.now + this.world.bootMs(workerKey), type: "boot", worker });
-      return;
-    }
+    const workerKey = `${key}#${attempt}`;
+    const result = provision(
+      this.world,
+      this.policy,
+      action,
+      Math.max(this.now, this.callClockMs),
+      workerKey,
+    );
+    this.callClockMs = result.doneMs;
+    this.counters.createFailures += result.refusals;
+    const choice = result.choice;
+    if (!choice) return;
+    this.counters.creates += 1;
+    const startMs = result.doneMs;
+    const id = `w${String(++this.workerSerial).padStart(5, "0")}`;
+    const worker: SimWorker = {
+      id,
+      org: action.organizationId,
+      image: action.image,
+      hardware: choice,
+      createdMs: startMs,
+      pod: {
+        id: `pod-${id}`,
+        workerId: id,
+        costPerHour: choice.costPerHour,
+        gpuCount: choice.count,
+        startMs,
+        endMs: null,
+      },
+      status: "starting",
+      booted: false,
+      readyMs: null,
+      busyMs: 0,
+      exited: false,
+      lastHeartbeatMs: null,
+      lastActiveMs: startMs,
+      shutdownRequestedMs: null,
+      job: null,
+      pollAtMs: null,
+      pollPhaseMs: this.world.pollPhaseMs(workerKey),
+      bootFails: this.world.bootFails(workerKey),
+    };
+    this.workers.set(id, worker);
+    this.workersByPod.set(worker.pod.id, worker);
+    this.queue.push({ at: startMs + this.world.bootMs(workerKey, action.image), type: "boot", worker });
+    const lifetime = this.options.world.podLifetimeHours * 3_600_000;
+    if (lifetime > 0) this.queue.push({ at: startMs + lifetime, type: "expire", worker });
+  }
+
+  /** The provider stops the pod (lifetime limit); its row stays until the scaler notices. */
+  private expire(worker: SimWorker): void {
+    if (!podAlive(worker.pod)) return;
+    this.counters.expired += 1;
+    this.requeueRunning(worker);
+    worker.lastHeartbeatMs = heartbeating(worker) ? this.now : worker.lastHeartbeatMs;
+    worker.exited = true;
+    this.endPod(worker);
   }
 
   private boot(worker: SimWorker): void {
@@ -281,7 +312,13 @@ export class Simulation {
     job.firstStartMs ??= this.now;
     worker.job = job;
     worker.lastActiveMs = this.now;
-    this.queue.push({ at: this.now + job.durationMs, type: "finish", worker, job });
+    const runMs = this.world.runMs(
+      job.durationMs,
+      { vramGb: job.trace.vramGb, workload: job.workload },
+      worker.hardware,
+      this.referenceUsableVramGb,
+    );
+    this.queue.push({ at: this.now + runMs, type: "finish", worker, job });
   }
 
   private finish(worker: SimWorker, job: SimJob): void {
@@ -289,7 +326,8 @@ export class Simulation {
     job.state = "done";
     job.finishedMs = this.now;
     job.finishedOnGpus = worker.hardware.count;
-    worker.busyMs += job.durationMs;
+    job.ranMs = this.now - worker.lastActiveMs;
+    worker.busyMs += job.ranMs;
     this.done += 1;
     worker.job = null;
     worker.lastActiveMs = this.now;
@@ -341,16 +379,20 @@ export class Simulation {
 
   /** The pod ends now; a job it was running goes back to the queue. */
   private crash(worker: SimWorker): void {
-    if (worker.job) {
-      worker.busyMs += this.now - worker.lastActiveMs;
-      worker.job.state = "pending";
-      this.enqueue(worker.job);
-      worker.job = null;
-    }
+    this.requeueRunning(worker);
     if (!worker.exited) worker.lastHeartbeatMs = heartbeating(worker) ? this.now : worker.lastHeartbeatMs;
     worker.exited = true;
     if (worker.status !== "lost") worker.status = "terminated";
     this.endPod(worker);
+  }
+
+  /** A job the worker was running goes back to the queue (its lease expires; the reaper requeues it). */
+  private requeueRunning(worker: SimWorker): void {
+    if (!worker.job) return;
+    worker.busyMs += this.now - worker.lastActiveMs;
+    worker.job.state = "pending";
+    this.enqueue(worker.job);
+    worker.job = null;
   }
 
   private endPod(worker: SimWorker): void {

@@ -15,10 +15,14 @@ export interface SimMetrics {
   readonly idleDollars: number;
   /** GPU-hours spent running jobs (the useful part of `gpuHours`). */
   readonly busyGpuHours: number;
-  /** Seconds from arrival to first start; jobs never started count until the end of the run. */
+  /** Seconds from arrival to first start, over the jobs this run started (see `compareWaits`). */
   readonly waitP50: number;
   readonly waitP95: number;
   readonly waitMax: number;
+  /** Jobs never started before the run ended: failures, not waits. */
+  readonly neverStarted: number;
+  /** Arrival → first start, seconds, of every job this run started. */
+  readonly waits: ReadonlyMap<string, number>;
   readonly podsCreated: number;
   readonly createFailures: number;
   readonly lostWorkers: number;
@@ -46,9 +50,10 @@ export function measure(result: SimResult): SimMetrics {
     bootDollars += bootHours * worker.pod.costPerHour;
     idleDollars += Math.max(0, hours - bootHours - worker.busyMs / 3_600_000) * worker.pod.costPerHour;
   }
-  const waits = result.jobs
-    .map((job) => ((job.firstStartMs ?? result.endMs) - job.arrivalMs) / 1000)
-    .sort((a, b) => a - b);
+  const waitById = new Map<string, number>();
+  for (const job of result.jobs)
+    if (job.firstStartMs !== null) waitById.set(job.trace.id, (job.firstStartMs - job.arrivalMs) / 1000);
+  const waits = [...waitById.values()].sort((a, b) => a - b);
   return {
     policy: result.policy,
     jobs: result.jobs.length,
@@ -57,16 +62,41 @@ export function measure(result: SimResult): SimMetrics {
     bootDollars,
     idleDollars,
     gpuHours,
-    busyGpuHours: result.jobs.reduce(
-      (sum, job) => sum + (job.durationMs / 3_600_000) * job.finishedOnGpus,
-      0,
-    ),
+    busyGpuHours: result.jobs.reduce((sum, job) => sum + (job.ranMs / 3_600_000) * job.finishedOnGpus, 0),
     waitP50: percentile(waits, 50),
     waitP95: percentile(waits, 95),
     waitMax: waits[waits.length - 1] ?? 0,
+    neverStarted: result.jobs.length - waitById.size,
+    waits: waitById,
     podsCreated: result.counters.creates,
     createFailures: result.counters.createFailures,
     lostWorkers: result.counters.lost,
     simulatedHours: result.endMs / 3_600_000,
+  };
+}
+
+export interface WaitStats {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+export function waitStats(waits: readonly number[]): WaitStats {
+  const sorted = [...waits].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? 0 };
+}
+
+/** Waits over the jobs both runs started (a job one policy never started is no wait of the other's). */
+export function compareWaits(
+  a: SimMetrics,
+  b: SimMetrics,
+): { jobs: number; neither: number; a: WaitStats; b: WaitStats } {
+  const shared = [...a.waits.keys()].filter((id) => b.waits.has(id));
+  const neither = a.jobs - new Set([...a.waits.keys(), ...b.waits.keys()]).size;
+  return {
+    jobs: shared.length,
+    neither,
+    a: waitStats(shared.map((id) => a.waits.get(id) ?? 0)),
+    b: waitStats(shared.map((id) => b.waits.get(id) ?? 0)),
   };
 }

@@ -29,6 +29,11 @@ export interface SimPolicy {
    * terminates its own pod and its row stays `shutdown` until the manager reaps it as silent.
    */
   readonly workerExit: "report" | "self_terminate";
+  /**
+   * Seconds spent on a GPU type the provider refused before the next choice is tried: ours moves
+   * on at once (it cools the type down); the original retries the same type for up to 60 s.
+   */
+  readonly refusalRetrySeconds: number;
   cooldowns(): HardwareCooldown[];
   plan(snapshot: ScalingSnapshot, now: number): ScalingAction[];
   onCreateFailure(organizationId: string, choice: HardwareChoice, kind: FailureKind, now: number): void;
@@ -56,6 +61,7 @@ export function ourPolicy(catalog: HardwareCatalog, options: OurPolicyOptions = 
     tickSeconds: options.tickSeconds ?? 30,
     kickOnSubmit: options.kickOnSubmit ?? true,
     workerExit: "report",
+    refusalRetrySeconds: 0,
     cooldowns: () => [...rows.values()],
     plan: (snapshot, now) => planScaling(snapshot, catalog, config, now),
     onCreateFailure: (organizationId, choice, kind, now) => fail(organizationId, choice.gpu, kind, now),
@@ -76,6 +82,7 @@ export function originalPolicy(catalog: HardwareCatalog): SimPolicy {
     tickSeconds: ORIGINAL_CONSTANTS.pollIntervalSeconds,
     kickOnSubmit: false,
     workerExit: "self_terminate",
+    refusalRetrySeconds: 60,
     cooldowns: () => [],
     plan: (snapshot, now) => planOriginal(snapshot, catalog, registry, now),
     onCreateFailure: (organizationId, choice, _kind, now) => {

@@ -4,7 +4,7 @@ import type { ScalingConfig } from "../../supabase/functions/_shared/scaling/con
 import { type SimOptions, Simulation } from "./engine.ts";
 import { measure } from "./metrics.ts";
 import { originalPolicy, ourPolicy, type SimPolicy } from "./policies.ts";
-import type { Comparison } from "./report.ts";
+import { type Comparison, comparison } from "./report.ts";
 import type { SimTraceJob } from "./trace.ts";
 import { defaultWorld } from "./world.ts";
 
@@ -31,5 +31,5 @@ export function compare(
   const options = simOptions(seed);
   const baseline = measure(simulate(trace, originalPolicy(defaultCatalog), options));
   const ours = measure(simulate(trace, ourPolicy(defaultCatalog, config ? { config } : {}), options));
-  return { trace: name, seed, baseline, ours };
+  return comparison(name, seed, baseline, ours);
 }

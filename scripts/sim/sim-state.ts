@@ -2,6 +2,7 @@
 // scaler would read from them.
 import type { HardwareCatalog } from "../../supabase/functions/_shared/hardware/catalog.ts";
 import { canonicalHardware } from "../../supabase/functions/_shared/hardware/hardware-string.ts";
+import type { Workload } from "../../supabase/functions/_shared/hardware/speed.ts";
 import type {
   HardwareChoice,
   PendingJob,
@@ -14,7 +15,9 @@ import type { SimTraceJob } from "./trace.ts";
 export interface SimJob {
   readonly trace: SimTraceJob;
   readonly arrivalMs: number;
+  /** Run time on the reference pod; the world scales it to the pod that runs the job. */
   readonly durationMs: number;
+  readonly workload: Workload;
   /** Canonical allowed hardware, or null. */
   readonly allowed: ReadonlySet<string> | null;
   state: "future" | "pending" | "running" | "done";
@@ -22,6 +25,8 @@ export interface SimJob {
   finishedMs: number | null;
   /** GPUs of the worker that finished it. */
   finishedOnGpus: number;
+  /** How long its finishing run took on that worker. */
+  ranMs: number;
 }
 
 export interface SimPod {
@@ -67,11 +72,13 @@ export function toSimJob(trace: SimTraceJob, catalog: HardwareCatalog): SimJob {
     trace,
     arrivalMs: Math.round(trace.arrival * 1000),
     durationMs: Math.round(trace.duration * 1000),
+    workload: trace.kind ?? (/vllm/i.test(trace.image) ? "inference" : "training"),
     allowed,
     state: "future",
     firstStartMs: null,
     finishedMs: null,
     finishedOnGpus: 0,
+    ranMs: 0,
   };
 }
 
@@ -132,6 +139,8 @@ function pendingRow(job: SimJob): PendingJob {
     allowedHardware: job.trace.allowedHardware ?? null,
     priority: job.trace.priority,
     createdAt: job.arrivalMs,
+    jobType: job.workload === "inference" ? "inference" : "fine-tuning",
+    timeoutSeconds: job.trace.timeout ?? null,
   };
 }
 
@@ -139,7 +148,7 @@ export interface SnapshotInputs {
   readonly pending: readonly SimJob[];
   readonly workers: Iterable<SimWorker>;
   readonly orgs: readonly string[];
-  readonly maxWorkersPerOrg: number;
+  readonly maxWorkers: (org: string) => number;
   readonly cooldowns: ScalingSnapshot["cooldowns"];
 }
 
@@ -167,7 +176,7 @@ export function buildSnapshot(inputs: SnapshotInputs, now: number): ScalingSnaps
     cooldowns: inputs.cooldowns,
     limits: inputs.orgs.map((organizationId) => ({
       organizationId,
-      maxWorkers: inputs.maxWorkersPerOrg,
+      maxWorkers: inputs.maxWorkers(organizationId),
       maxHourlyUsd: null,
       maxDailyUsd: null,
       spentTodayUsd: 0,

@@ -1,7 +1,10 @@
 // Job traces for the simulator: a JSON array, `{ "jobs": [...] }`, or JSON Lines, one job each:
 //   { "arrival": s, "duration": s, "vramGb": GB, "image": "...", "org"?: "...",
-//     "allowedHardware"?: ["1x H100S", ...], "priority"?: n, "id"?: "..." }
-// Times are seconds from the start of the trace.
+//     "allowedHardware"?: ["1x H100S", ...], "priority"?: n, "id"?: "...",
+//     "kind"?: "training" | "inference", "timeout"?: s }
+// Times are seconds from the start of the trace. `duration` is the run time on the reference pod
+// (the fewest A100 SXM cards that hold the job); the world scales it to the pod that runs it.
+// `kind` defaults to inference for vLLM images, training otherwise.
 import { z } from "zod";
 
 export const TraceJob = z.object({
@@ -13,6 +16,8 @@ export const TraceJob = z.object({
   org: z.string().min(1).default("org-1"),
   allowedHardware: z.array(z.string()).nullable().optional(),
   priority: z.number().int().default(0),
+  kind: z.enum(["training", "inference"]).optional(),
+  timeout: z.number().finite().positive().optional(),
 });
 export type TraceJob = z.infer<typeof TraceJob>;
 
