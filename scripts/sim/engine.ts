@@ -88,6 +88,8 @@ export class Simulation {
   /** When the scaler's next create call can start (create calls of one tick run one after another). */
   private callClockMs = 0;
   private readonly referenceUsableVramGb: number;
+  /** Jobs that arrived since the last tick, per organization × image (the snapshot's `arrivals`). */
+  private arrivals = new Map<string, { organizationId: string; image: string; createdAt: number[] }>();
 
   constructor(
     trace: readonly SimTraceJob[],
@@ -158,6 +160,14 @@ export class Simulation {
 
   private arrive(job: SimJob): void {
     job.state = "pending";
+    const key = `${job.trace.org}\u0000${job.trace.image}`;
+    const arrivals = this.arrivals.get(key) ?? {
+      organizationId: job.trace.org,
+      image: job.trace.image,
+      createdAt: [],
+    };
+    arrivals.createdAt.push(job.arrivalMs);
+    this.arrivals.set(key, arrivals);
     this.enqueue(job);
     for (const worker of this.workers.values()) this.schedulePoll(worker);
     if (this.policy.kickOnSubmit && this.nextKickMs < this.now) {
@@ -183,10 +193,13 @@ export class Simulation {
         orgs: this.orgs,
         maxWorkers: (org) => this.options.orgMaxWorkers?.[org] ?? this.options.maxWorkersPerOrg,
         cooldowns: this.policy.cooldowns(),
+        keepWarm: this.policy.keepWarm(),
+        arrivals: [...this.arrivals.values()],
       },
       this.now,
     );
     this.callClockMs = this.now;
+    this.arrivals = new Map();
     for (const action of this.policy.plan(snapshot, this.now)) this.apply(action);
   }
 
@@ -209,6 +222,9 @@ export class Simulation {
         }
         return;
       }
+      case "update_keep_warm":
+        this.policy.recordKeepWarm(action);
+        return;
       case "deferred":
       case "unschedulable":
         return;

@@ -5,6 +5,11 @@ import type { HardwareCatalog } from "../../supabase/functions/_shared/hardware/
 import { defaultScalingConfig, type ScalingConfig } from "../../supabase/functions/_shared/scaling/config.ts";
 import { type FailureKind, nextCooldown } from "../../supabase/functions/_shared/scaling/cooldown.ts";
 import {
+  type KeepWarmState,
+  keepWarmKey,
+  type UpdateKeepWarmAction,
+} from "../../supabase/functions/_shared/scaling/keep-warm.ts";
+import {
   ORIGINAL_CONSTANTS,
   planOriginal,
 } from "../../supabase/functions/_shared/scaling/original-policy.ts";
@@ -35,6 +40,10 @@ export interface SimPolicy {
    */
   readonly refusalRetrySeconds: number;
   cooldowns(): HardwareCooldown[];
+  /** Learned keep-warm rows (ours persists them like the cooldowns; the original has none). */
+  keepWarm(): KeepWarmState[];
+  /** Writes what an `update_keep_warm` action says. */
+  recordKeepWarm(action: UpdateKeepWarmAction): void;
   plan(snapshot: ScalingSnapshot, now: number): ScalingAction[];
   onCreateFailure(organizationId: string, choice: HardwareChoice, kind: FailureKind, now: number): void;
   onCreateSuccess(organizationId: string, choice: HardwareChoice, now: number): void;
@@ -51,6 +60,7 @@ export interface OurPolicyOptions {
 export function ourPolicy(catalog: HardwareCatalog, options: OurPolicyOptions = {}): SimPolicy {
   const config = options.config ?? defaultScalingConfig;
   const rows = new Map<string, HardwareCooldown>();
+  const warm = new Map<string, KeepWarmState>();
   const fail = (organizationId: string, gpu: string, kind: FailureKind, now: number) => {
     const key = `${organizationId}\u0000${gpu}`;
     const decision = nextCooldown(rows.get(key) ?? null, kind, now, config);
@@ -63,6 +73,10 @@ export function ourPolicy(catalog: HardwareCatalog, options: OurPolicyOptions = 
     workerExit: "report",
     refusalRetrySeconds: 0,
     cooldowns: () => [...rows.values()],
+    keepWarm: () => [...warm.values()],
+    recordKeepWarm: ({ kind: _kind, ...state }) => {
+      warm.set(keepWarmKey(state.organizationId, state.image), state);
+    },
     plan: (snapshot, now) => planScaling(snapshot, catalog, config, now),
     onCreateFailure: (organizationId, choice, kind, now) => fail(organizationId, choice.gpu, kind, now),
     onCreateSuccess: (organizationId, choice) => {
@@ -84,6 +98,8 @@ export function originalPolicy(catalog: HardwareCatalog): SimPolicy {
     workerExit: "self_terminate",
     refusalRetrySeconds: 60,
     cooldowns: () => [],
+    keepWarm: () => [],
+    recordKeepWarm: () => {},
     plan: (snapshot, now) => planOriginal(snapshot, catalog, registry, now),
     onCreateFailure: (organizationId, choice, _kind, now) => {
       registry.recordFailure(organizationId, choice.hardwareType, NO_CAPACITY_MESSAGE, now);

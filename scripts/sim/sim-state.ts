@@ -150,6 +150,8 @@ export interface SnapshotInputs {
   readonly orgs: readonly string[];
   readonly maxWorkers: (org: string) => number;
   readonly cooldowns: ScalingSnapshot["cooldowns"];
+  readonly keepWarm: NonNullable<ScalingSnapshot["keepWarm"]>;
+  readonly arrivals: NonNullable<ScalingSnapshot["arrivals"]>;
 }
 
 /** What the scale function would read at `now`. */
@@ -184,5 +186,7 @@ export function buildSnapshot(inputs: SnapshotInputs, now: number): ScalingSnaps
     })),
     providerPods,
     listedProviders: ["runpod"],
+    keepWarm: inputs.keepWarm,
+    arrivals: inputs.arrivals,
   };
 }

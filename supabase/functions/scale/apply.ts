@@ -128,6 +128,17 @@ async function applyOne(
       await terminate(deps, org, action.podId);
       return { ...base, podId: action.podId, outcome: "applied", detail: { reason: action.reason } };
     }
+    case "update_keep_warm":
+      await asService(
+        deps.sql,
+        (tx) =>
+          tx`select internal.save_keep_warm(${action.organizationId}::uuid, ${action.image}, ${[...action.gapsSeconds]}::float8[], ${action.lastArrivalAt}::float8)`,
+      );
+      return {
+        ...base,
+        outcome: "applied",
+        detail: { image: action.image, gaps: action.gapsSeconds.length },
+      };
     case "deferred":
     case "unschedulable":
       await noteWaiting(deps.sql, action.jobIds, WAITING_TEXT[action.reason]);
@@ -321,7 +332,9 @@ async function recordFailure(
   });
 }
 
-async function audit(sql: Sql, tickId: string, results: AppliedAction[]): Promise<void> {
+async function audit(sql: Sql, tickId: string, all: AppliedAction[]): Promise<void> {
+  // Learned keep-warm updates are the scaler's bookkeeping (their result is the row itself).
+  const results = all.filter((r) => r.kind !== "update_keep_warm" || r.outcome !== "applied");
   if (results.length === 0) return;
   const rows = results.map((r) => ({
     organization_id: r.organizationId,

@@ -9,6 +9,8 @@
 //      their org is at its worker cap and waiting jobs need the slot                (shutdowns.ts)
 //   6. one new worker per remaining job, cheapest fit, within every cap           (create.ts)
 //   7. diagnostics: `deferred` / `unschedulable` per (org, image, reason)
+// Before all of these: the arrivals since the last tick are folded into the learned keep-warm
+// state (keep-warm.ts), whose `update_keep_warm` actions come first.
 import type { HardwareCatalog } from "../hardware/catalog.ts";
 import { absorbPendingJobs } from "./absorb.ts";
 import type { ScalingConfig } from "./config.ts";
@@ -16,6 +18,7 @@ import { CooldownIndex } from "./cooldown.ts";
 import { planCreates } from "./create.ts";
 import { findLostWorkers, findOrphanPods, isLive } from "./fleet.ts";
 import { jobCostModel } from "./job-cost.ts";
+import { foldArrivals, type KeepWarmState, keepWarmKey, type UpdateKeepWarmAction } from "./keep-warm.ts";
 import { defaultLimits, OrgLedger } from "./ledger.ts";
 import { ConstraintCache } from "./placement.ts";
 import { planIdleShutdowns, stopOverBudget } from "./shutdowns.ts";
@@ -83,6 +86,29 @@ function groupByReason<R extends string>(
   return [...groups.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, group]) => group);
 }
 
+/** Keep-warm states with this tick's arrivals folded in, and the rows to write back. */
+function learnKeepWarm(
+  snapshot: ScalingSnapshot,
+  config: ScalingConfig,
+): { states: Map<string, KeepWarmState>; updates: UpdateKeepWarmAction[] } {
+  const states = new Map<string, KeepWarmState>();
+  for (const state of snapshot.keepWarm ?? [])
+    states.set(keepWarmKey(state.organizationId, state.image), state);
+  const updates: UpdateKeepWarmAction[] = [];
+  const arrivals = [...(snapshot.arrivals ?? [])].sort((a, b) =>
+    compareIds(keepWarmKey(a.organizationId, a.image), keepWarmKey(b.organizationId, b.image)),
+  );
+  for (const group of arrivals) {
+    const key = keepWarmKey(group.organizationId, group.image);
+    const before = states.get(key);
+    const after = foldArrivals(before, group, config);
+    if (after.lastArrivalAt === (before?.lastArrivalAt ?? null)) continue;
+    states.set(key, after);
+    updates.push({ kind: "update_keep_warm", ...after });
+  }
+  return { states, updates };
+}
+
 /** Plans one scaler tick. `now` is a Date or epoch milliseconds. */
 export function planScaling(
   snapshot: ScalingSnapshot,
@@ -111,7 +137,8 @@ export function planScaling(
   const absorption = absorbPendingJobs(snapshot.pendingJobs, idle, constraints, catalog);
   const remaining = snapshot.pendingJobs.filter((job) => !absorption.assigned.has(job.id));
   const unneeded = idle.filter((worker) => !absorption.busyNext.has(worker.id));
-  shutdowns.push(...planIdleShutdowns(unneeded, remaining, ledgers, constraints, config, at));
+  const learned = learnKeepWarm(snapshot, config);
+  shutdowns.push(...planIdleShutdowns(unneeded, remaining, ledgers, constraints, config, at, learned.states));
 
   const creation = planCreates(
     remaining,
@@ -123,6 +150,7 @@ export function planScaling(
     at,
   );
   return [
+    ...learned.updates,
     ...lost,
     ...orphans,
     ...shutdowns.sort((a, b) => compareIds(a.workerId, b.workerId)),

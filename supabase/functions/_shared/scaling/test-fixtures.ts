@@ -92,6 +92,8 @@ export function snapshot(parts: Partial<ScalingSnapshot> = {}): ScalingSnapshot 
     limits: parts.limits ?? [],
     providerPods: parts.providerPods ?? derivedPods,
     listedProviders: parts.listedProviders ?? ["runpod", "local"],
+    ...(parts.keepWarm ? { keepWarm: parts.keepWarm } : {}),
+    ...(parts.arrivals ? { arrivals: parts.arrivals } : {}),
   };
 }
 

@@ -1,3 +1,7 @@
+import type { Arrivals, KeepWarmState, UpdateKeepWarmAction } from "./keep-warm.ts";
+
+export type { Arrivals, KeepWarmState, UpdateKeepWarmAction };
+
 // What the scaler knows (ScalingSnapshot) and what it may decide (ScalingAction).
 // Every time is epoch milliseconds (`EpochMs`): from SQL, `extract(epoch from t) * 1000` or
 // `date.getTime()`. Money is USD, VRAM GB, durations in config are seconds.
@@ -102,6 +106,10 @@ export interface ScalingSnapshot {
    * listing it failed, so an outage never looks like every pod vanished.
    */
   readonly listedProviders: readonly ProviderName[];
+  /** Learned keep-warm state per organization × image (`keep_warm_state` rows); absent = none. */
+  readonly keepWarm?: readonly KeepWarmState[];
+  /** Jobs created since each organization × image's `lastArrivalAt` (all of them when it has no row). */
+  readonly arrivals?: readonly Arrivals[];
 }
 
 /** One concrete pod shape the applier may rent. */
@@ -199,6 +207,7 @@ export interface UnschedulableAction {
 }
 
 export type ScalingAction =
+  | UpdateKeepWarmAction
   | CreateWorkerAction
   | ShutdownWorkerAction
   | MarkLostAction
