@@ -7,7 +7,7 @@
 -- ('A:all B:none', 'A:1/3' = one of A's three rows).
 begin;
 set local search_path = public, extensions;
-select plan(463);
+select plan(495);
 
 -- ---------------------------------------------------------------- fixtures (as superuser)
 create temp table fx (k text primary key, v text not null);
@@ -81,6 +81,10 @@ insert into public.run_logs (run_id, seq, job_id, organization_id, streams, line
 insert into public.hardware_cooldowns (organization_id, gpu, until) values
   (pg_temp.fx('A')::uuid, 'H100', now() + interval '1 hour'),
   (pg_temp.fx('B')::uuid, 'H100', now() + interval '1 hour');
+
+insert into public.keep_warm_state (organization_id, image, gaps_seconds) values
+  (pg_temp.fx('A')::uuid, 'img:1', '{60}'),
+  (pg_temp.fx('B')::uuid, 'img:1', '{60}');
 
 insert into public.scaling_actions (organization_id, tick_id, kind) values
   (pg_temp.fx('A')::uuid, gen_random_uuid(), 'start_worker'),
@@ -216,6 +220,9 @@ insert into stmts values
   ('hardware_cooldowns', 'insert', $$insert into public.hardware_cooldowns (organization_id, gpu, until) values ({A}, 'A100', now())$$),
   ('hardware_cooldowns', 'update', $$update public.hardware_cooldowns set until = now() where organization_id = {A}$$),
   ('hardware_cooldowns', 'delete', $$delete from public.hardware_cooldowns where organization_id = {A}$$),
+  ('keep_warm_state', 'insert', $$insert into public.keep_warm_state (organization_id, image) values ({A}, 'img:2')$$),
+  ('keep_warm_state', 'update', $$update public.keep_warm_state set gaps_seconds = '{}' where organization_id = {A}$$),
+  ('keep_warm_state', 'delete', $$delete from public.keep_warm_state where organization_id = {A}$$),
   ('scaling_actions', 'insert', $$insert into public.scaling_actions (organization_id, tick_id, kind) values ({A}, gen_random_uuid(), 'forged')$$),
   ('scaling_actions', 'update', $$update public.scaling_actions set outcome = 'failed' where organization_id = {A}$$),
   ('scaling_actions', 'delete', $$delete from public.scaling_actions where organization_id = {A}$$);
@@ -272,6 +279,10 @@ insert into expect (tbl, op, outcomes) values
   ('hardware_cooldowns', 'insert', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
   ('hardware_cooldowns', 'update', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
   ('hardware_cooldowns', 'delete', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
+  ('keep_warm_state', 'select', '{denied,"A:all B:none","A:none B:all","A:all B:none","A:none B:none","A:all B:none","A:all B:none","A:all B:all"}'),
+  ('keep_warm_state', 'insert', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
+  ('keep_warm_state', 'update', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
+  ('keep_warm_state', 'delete', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
   ('scaling_actions', 'select', '{denied,"A:all B:none other:none","A:none B:all other:none","A:all B:none other:none","A:none B:none other:none","A:all B:none other:none","A:all B:none other:none","A:all B:all other:all"}'),
   ('scaling_actions', 'insert', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
   ('scaling_actions', 'update', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),

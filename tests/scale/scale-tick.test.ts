@@ -56,7 +56,7 @@ async function submit(org: Org, vram: number, tag: string) {
 }
 
 describe("a scale tick against the fake RunPod", () => {
-  it("rents the cheapest fitting GPU for a pending job, with a worker token and no org credentials in the pod", async () => {
+  it("rents the GPU with the lowest expected cost for a pending job, with a worker token and no org credentials in the pod", async () => {
     const org = await createOrg(db.sql, "scale-create");
     await submit(org, 70, "big");
     const result = await runTick(deps);
@@ -187,6 +187,22 @@ describe("a scale tick against the fake RunPod", () => {
     expect(reason(small)).toMatch(
       /^starting: a worker \(1x 6000Ada\) is being started for it — lowest expected cost for this job: 1x 6000Ada at \$0\.77\/h, ≈\$\d+\.\d\d \(≈\d+ min incl\. boot\); cheapest per hour 1x A4500 at \$0\.32\/h/,
     );
+  });
+
+  it("learns arrival gaps per organization × image and persists them for the next tick", async () => {
+    const org = await createOrg(db.sql, "scale-keep-warm");
+    await submit(org, 10, "kw-1");
+    await submit(org, 10, "kw-2");
+    await runTick(deps);
+    const [row] =
+      await db.sql`select gaps_seconds, last_arrival_at from keep_warm_state where organization_id = ${org.id} and image = 'ow/img:1'`;
+    expect(row?.gaps_seconds).toHaveLength(1);
+    const [latest] = await db.sql`select max(created_at) as at from jobs where organization_id = ${org.id}`;
+    expect(new Date(row!.last_arrival_at).getTime()).toBe(new Date(latest!.at).getTime());
+    // The next tick hands out only newer arrivals: nothing new, nothing rewritten.
+    await runTick(deps);
+    const [again] = await db.sql`select gaps_seconds from keep_warm_state where organization_id = ${org.id}`;
+    expect(again?.gaps_seconds).toHaveLength(1);
   });
 
   it("does not act twice when two ticks overlap", async () => {
