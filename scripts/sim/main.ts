@@ -1,20 +1,34 @@
 // `npm run sim -- [trace …] [--seed N] [--seeds N] [--config JSON] [--markdown]`: replays job
 // traces through our scaling policy and the original's, side by side. With no trace, runs the
 // shipped ones. `--seeds N` summarises seeds 1..N per trace instead (robustness); `--config`
-// overrides our policy's settings, e.g. '{"maxAutoGpuCount":1}'. Exits 1 if a goal is missed.
+// overrides our policy's settings, e.g. '{"maxAutoGpuCount":1}'; `--world JSON` the simulated
+// world's (e.g. '{"podLifetimeHours":0}'). `--family N [--family-seed S] [--seeds K]` runs N
+// generated traces (generate.ts) × K world seeds and prints the distribution of the ratios;
+// `--assumptions` measures each world assumption by turning it off. Exits 1 if a goal is missed.
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import process from "node:process";
 import { ScalingConfig } from "../../supabase/functions/_shared/scaling/config.ts";
-import { markdownTable, meetsGoal, SEED_SUMMARY_HEADER, seedSummary, textTable } from "./report.ts";
+import { FAMILY_HEADER, familyMeetsGoal, runFamily, summarize, summaryLines } from "./family.ts";
+import {
+  dollarRatio,
+  markdownTable,
+  meetsGoal,
+  p95Ratio,
+  SEED_SUMMARY_HEADER,
+  seedSummary,
+  textTable,
+} from "./report.ts";
 import { compare } from "./run-sim.ts";
 import { parseTrace } from "./trace.ts";
+import { WORLD_ASSUMPTIONS, type WorldOptions } from "./world.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 
 function usage(): never {
   console.error(
-    "usage: npm run sim -- [trace.jsonl|trace.json …] [--seed N] [--seeds N] [--config JSON] [--markdown]",
+    "usage: npm run sim -- [trace.jsonl|trace.json …] [--seed N] [--seeds N] [--config JSON] [--world JSON] [--markdown]\n" +
+      "       npm run sim -- --family N [--family-seed S] [--seeds K] | --assumptions [--seeds K] [--family N]",
   );
   process.exit(2);
 }
@@ -29,12 +43,20 @@ function parseArgs(argv: readonly string[]) {
   const traces: string[] = [];
   let seed = 1;
   let seeds = 0;
+  let family = 0;
+  let familySeed = 2;
+  let assumptions = false;
   let markdown = false;
   let config: ScalingConfig | undefined;
+  let world: Partial<WorldOptions> | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "--seed") seed = integer(argv[++i]);
     else if (arg === "--seeds") seeds = integer(argv[++i]);
+    else if (arg === "--family") family = integer(argv[++i]);
+    else if (arg === "--family-seed") familySeed = integer(argv[++i]);
+    else if (arg === "--assumptions") assumptions = true;
+    else if (arg === "--world") world = JSON.parse(argv[++i] ?? "{}") as Partial<WorldOptions>;
     else if (arg === "--config") config = ScalingConfig.parse(JSON.parse(argv[++i] ?? "{}"));
     else if (arg === "--markdown") markdown = true;
     else if (arg === "--help" || arg === "-h") usage();
@@ -50,7 +72,7 @@ function parseArgs(argv: readonly string[]) {
         .map((f) => join(dir, f)),
     );
   }
-  return { traces, seed, seeds, markdown, config };
+  return { traces, seed, seeds, family, familySeed, assumptions, markdown, config, world };
 }
 
 function displayName(path: string): string {
@@ -59,24 +81,85 @@ function displayName(path: string): string {
 }
 
 function main(): number {
-  const { traces, seed, seeds, markdown, config } = parseArgs(process.argv.slice(2));
+  const { traces, seed, seeds, family, familySeed, assumptions, markdown, config, world } = parseArgs(
+    process.argv.slice(2),
+  );
+  const overrides = world ? { world } : {};
+  if (assumptions) return runAssumptions(traces, Math.max(1, seeds), family, familySeed, config);
+  if (family > 0) {
+    console.log(FAMILY_HEADER);
+    const outcomes = runFamily(
+      {
+        traces: family,
+        familySeed,
+        seeds: Math.max(1, seeds || 2),
+        ...(config ? { config } : {}),
+        ...overrides,
+      },
+      console.log,
+    );
+    const summary = summarize(outcomes);
+    console.log(`\n${summaryLines(summary).join("\n")}`);
+    return familyMeetsGoal(summary) ? 0 : 1;
+  }
   if (seeds > 0) {
     console.log(SEED_SUMMARY_HEADER);
     let allMet = true;
     for (const path of traces) {
       const trace = parseTrace(readFileSync(path, "utf8"));
-      const runs = Array.from({ length: seeds }, (_, i) => compare(displayName(path), trace, i + 1, config));
+      const runs = Array.from({ length: seeds }, (_, i) =>
+        compare(displayName(path), trace, i + 1, config, overrides),
+      );
       allMet &&= runs.every(meetsGoal);
       console.log(seedSummary(displayName(path), runs));
     }
     return allMet ? 0 : 1;
   }
   const comparisons = traces.map((path) =>
-    compare(displayName(path), parseTrace(readFileSync(path, "utf8")), seed, config),
+    compare(displayName(path), parseTrace(readFileSync(path, "utf8")), seed, config, overrides),
   );
   if (markdown) console.log(markdownTable(comparisons));
   else console.log(comparisons.map(textTable).join("\n\n"));
   return comparisons.every(meetsGoal) ? 0 : 1;
+}
+
+/**
+ * Each world assumption turned off in turn: the shipped traces' mean dollar and p95 ratios over
+ * seeds 1..`seeds`, and the family's medians.
+ */
+function runAssumptions(
+  traces: readonly string[],
+  seeds: number,
+  family: number,
+  familySeed: number,
+  config: ScalingConfig | undefined,
+): number {
+  const loaded = traces.map((path) => ({
+    name: displayName(path),
+    trace: parseTrace(readFileSync(path, "utf8")),
+  }));
+  console.log(
+    "| world | shipped: dollars ours/original (mean) | shipped: p95 (mean) | family: dollars median | family: p95 median | family: p95 no worse |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const { name, off } of [{ name: "all assumptions on", off: {} }, ...WORLD_ASSUMPTIONS]) {
+    const runs = loaded.flatMap(({ name: trace, trace: jobs }) =>
+      Array.from({ length: seeds }, (_, i) => compare(trace, jobs, i + 1, config, { world: off })),
+    );
+    const mean = (f: (c: (typeof runs)[number]) => number) =>
+      runs.reduce((s, c) => s + f(c), 0) / runs.length;
+    const fam =
+      family > 0
+        ? summarize(
+            runFamily({ traces: family, familySeed, seeds: 1, world: off, ...(config ? { config } : {}) }),
+          )
+        : null;
+    const label = name === "all assumptions on" ? name : `without: ${name}`;
+    console.log(
+      `| ${label} | ${mean(dollarRatio).toFixed(3)} | ${mean(p95Ratio).toFixed(3)} | ${fam ? fam.dollarMedian.toFixed(3) : "–"} | ${fam ? fam.p95Median.toFixed(3) : "–"} | ${fam ? `${(100 * fam.p95NoWorse).toFixed(0)} %` : "–"} |`,
+    );
+  }
+  return 0;
 }
 
 process.exitCode = main();

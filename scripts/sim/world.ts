@@ -31,7 +31,10 @@ export interface WorldOptions {
   readonly createCallSeconds: number;
   /** Chance a create call fails for no reason of capacity (HTTP 5xx, timeout); the next call may work. */
   readonly createErrorProbability: number;
-  /** Pods are stopped by the provider after this many hours (host maintenance, spot reclaim); 0 = never. */
+  /**
+   * Pods are stopped by the provider after this many hours (host maintenance, reclaimed capacity;
+   * 24 h is the cap Google Cloud puts on preemptible VMs); 0 = never.
+   */
   readonly podLifetimeHours: number;
   /** Capacity is decided per GPU type per window of this many seconds. */
   readonly capacityWindowSeconds: number;
@@ -56,7 +59,7 @@ export const defaultWorld: WorldOptions = {
   defaultImageGb: 10,
   createCallSeconds: 3,
   createErrorProbability: 0.05,
-  podLifetimeHours: 8,
+  podLifetimeHours: 24,
   capacityWindowSeconds: 600,
   noCapacityProbability: 0.1,
   noCapacityByGpu: { H100S: 0.25, H100N: 0.2, H200: 0.3, A100S: 0.2 },
@@ -71,7 +74,7 @@ export const WORLD_ASSUMPTIONS: ReadonlyArray<{ name: string; off: Partial<World
   { name: "multi-GPU efficiency 0.85", off: { speed: { ...DEFAULT_SPEED_MODEL, multiGpuEfficiency: 1 } } },
   { name: "boot grows with image size", off: { pullSecondsPerGb: 0, bootSeconds: [90, 300] } },
   { name: "create calls take time and fail 5 %", off: { createCallSeconds: 0, createErrorProbability: 0 } },
-  { name: "pods live at most 8 h", off: { podLifetimeHours: 0 } },
+  { name: "pods live at most 24 h", off: { podLifetimeHours: 0 } },
   { name: "GPU types run out of capacity", off: { noCapacityProbability: 0, noCapacityByGpu: {} } },
   { name: "3 % of pods die while booting", off: { bootFailureProbability: 0 } },
 ];

@@ -17,6 +17,8 @@ export interface CostedConfig {
   readonly runSeconds: number;
   /** Expected USD for the job: price × (boot + run). */
   readonly expectedUsd: number;
+  /** What the ranking minimises: `expectedUsd` plus the value of the queue's extra wait (see `rankByJobCost`). */
+  readonly rankUsd: number;
 }
 
 export interface JobCostModel {
@@ -24,6 +26,8 @@ export interface JobCostModel {
   readonly bootSeconds: number;
   /** Usable VRAM of one reference card, GB (sizes the pod a job's reference duration is for). */
   readonly referenceUsableVramGb: number;
+  /** A second a user waits is worth this many seconds of the GPU's price (`coldStartWaitWeight`). */
+  readonly waitWeight: number;
 }
 
 export function jobCostModel(config: ScalingConfig, catalog: HardwareCatalog): JobCostModel {
@@ -38,6 +42,7 @@ export function jobCostModel(config: ScalingConfig, catalog: HardwareCatalog): J
     speed,
     bootSeconds: config.expectedBootSeconds,
     referenceUsableVramGb: reference?.usableVramGb ?? 75,
+    waitWeight: config.coldStartWaitWeight,
   };
 }
 
@@ -48,6 +53,8 @@ export interface JobShape {
   readonly referenceSeconds: number;
   /** The run limit the user set; hardware expected to take longer is passed over. */
   readonly timeoutSeconds: number;
+  /** The organization's jobs waiting for a worker slot, per slot (0 when it has slots to spare). */
+  readonly queuedPerSlot?: number;
 }
 
 export function costOf(config: HardwareConfig, job: JobShape, model: JobCostModel): CostedConfig {
@@ -60,25 +67,35 @@ export function costOf(config: HardwareConfig, job: JobShape, model: JobCostMode
   const runSeconds =
     (job.referenceSeconds * reference) / podSpeed(config.gpu, config.count, job.workload, model.speed);
   const billed = model.speed.enabled ? model.bootSeconds + runSeconds : 1;
-  return { config, runSeconds, expectedUsd: (config.costPerHour * billed) / 3600 };
+  const expectedUsd = (config.costPerHour * billed) / 3600;
+  return { config, runSeconds, expectedUsd, rankUsd: expectedUsd };
 }
 
 /**
  * `candidates` costed and ordered by expected cost per job (ties keep the given order). Hardware
  * expected to run past the job's timeout goes last, so the user's limit is kept where any
- * hardware can keep it. With the speed model off this is the given ($/h) order.
+ * hardware can keep it. When the organization's jobs queue for worker slots (it is at its cap),
+ * a slot is the scarce thing: each second this job holds one delays the queue behind it by
+ * `queuedPerSlot` seconds in all, valued like the wait of a cold start (`waitWeight` × the
+ * cheapest fitting hardware's price), so faster hardware wins as the queue grows. With the speed
+ * model off this is the given ($/h) order.
  */
 export function rankByJobCost(
   candidates: readonly HardwareConfig[],
   job: JobShape,
   model: JobCostModel,
 ): CostedConfig[] {
-  const costed = candidates.map((config, index) => ({ costed: costOf(config, job, model), index }));
+  const cheapestPrice = Math.min(...candidates.map((c) => c.costPerHour));
+  const queueUsdPerSecond = ((job.queuedPerSlot ?? 0) * model.waitWeight * cheapestPrice) / 3600;
+  const costed = candidates.map((config, index) => {
+    const base = costOf(config, job, model);
+    return { costed: { ...base, rankUsd: base.expectedUsd + queueUsdPerSecond * base.runSeconds }, index };
+  });
   const late = (c: CostedConfig) => (c.runSeconds > job.timeoutSeconds ? 1 : 0);
   costed.sort(
     (a, b) =>
       late(a.costed) - late(b.costed) ||
-      (model.speed.enabled ? a.costed.expectedUsd - b.costed.expectedUsd : 0) ||
+      (model.speed.enabled ? a.costed.rankUsd - b.costed.rankUsd : 0) ||
       a.index - b.index,
   );
   return costed.map((entry) => entry.costed);
@@ -101,7 +118,10 @@ export function explainChoice(
   let cheapestPerHour = ranked[0];
   for (const c of ranked)
     if (cheapestPerHour && c.config.costPerHour < cheapestPerHour.config.costPerHour) cheapestPerHour = c;
-  const head = `lowest expected cost for this job: ${describe(chosen)}`;
+  const head =
+    chosen.rankUsd > chosen.expectedUsd + 1e-9
+      ? `lowest expected cost for this job counting the wait of the organization's queued jobs: ${describe(chosen)}`
+      : `lowest expected cost for this job: ${describe(chosen)}`;
   if (!cheapestPerHour || cheapestPerHour.config.hardwareType === chosen.config.hardwareType) return head;
   return `${head}; cheapest per hour ${describe(cheapestPerHour)}`;
 }

@@ -77,6 +77,8 @@ export interface ConstraintOptions {
   readonly costModel?: JobCostModel;
   /** Expected duration of a job on the reference GPU, seconds. */
   readonly referenceSeconds?: (job: PendingJob) => number;
+  /** The job's organization's jobs waiting for a worker slot, per slot. */
+  readonly queuedPerSlot?: (job: PendingJob) => number;
 }
 
 /** Memoised constraints: parsing hardware strings and ranking once per distinct job shape, not per job. */
@@ -113,14 +115,20 @@ export class ConstraintCache {
       workload: workloadOf(job.jobType),
       referenceSeconds: Math.round(this.options.referenceSeconds?.(job) ?? 1800),
       timeoutSeconds: job.timeoutSeconds ?? Number.POSITIVE_INFINITY,
+      queuedPerSlot: Math.round(10 * (this.options.queuedPerSlot?.(job) ?? 0)) / 10,
     };
-    const key = `${bare.key}\u0000${shape.requiresVramGb}\u0000${shape.workload}\u0000${shape.referenceSeconds}\u0000${shape.timeoutSeconds}`;
+    const key = `${bare.key}\u0000${shape.requiresVramGb}\u0000${shape.workload}\u0000${shape.referenceSeconds}\u0000${shape.timeoutSeconds}\u0000${shape.queuedPerSlot}`;
     let constraint = this.cache.get(key);
     if (!constraint) {
       const model = this.options.costModel;
       const ranked = model
         ? rankByJobCost(bare.candidates, shape, model)
-        : bare.candidates.map((config) => ({ config, runSeconds: shape.referenceSeconds, expectedUsd: 0 }));
+        : bare.candidates.map((config) => ({
+            config,
+            runSeconds: shape.referenceSeconds,
+            expectedUsd: 0,
+            rankUsd: 0,
+          }));
       constraint = {
         ...bare,
         key,

@@ -86,6 +86,26 @@ function groupByReason<R extends string>(
   return [...groups.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, group]) => group);
 }
 
+/**
+ * Per organization at its worker cap: its jobs left waiting for a slot (pending, not taken by idle
+ * capacity, beyond the slots it has free), per slot.
+ */
+function queueBeyondSlots(
+  remaining: readonly PendingJob[],
+  ledgers: ReadonlyMap<string, OrgLedger>,
+): Map<string, number> {
+  const pending = new Map<string, number>();
+  for (const job of remaining) pending.set(job.organizationId, (pending.get(job.organizationId) ?? 0) + 1);
+  const perSlot = new Map<string, number>();
+  for (const [org, jobs] of pending) {
+    const ledger = ledgers.get(org);
+    if (!ledger || ledger.limits.maxWorkers <= 0) continue;
+    const free = Math.max(0, ledger.limits.maxWorkers - ledger.workers);
+    if (jobs > free) perSlot.set(org, (jobs - free) / ledger.limits.maxWorkers);
+  }
+  return perSlot;
+}
+
 /** Keep-warm states with this tick's arrivals folded in, and the rows to write back. */
 function learnKeepWarm(
   snapshot: ScalingSnapshot,
@@ -128,10 +148,12 @@ export function planScaling(
   const stopped = new Set(shutdowns.map((action) => action.workerId));
 
   const costModel = jobCostModel(config, catalog);
+  const queuedPerSlot = new Map<string, number>();
   const constraints = new ConstraintCache(catalog, {
     maxAutoGpuCount: config.maxAutoGpuCount,
     costModel,
     referenceSeconds: () => config.expectedJobSeconds,
+    queuedPerSlot: (job) => queuedPerSlot.get(job.organizationId) ?? 0,
   });
   const idle = staying.filter((w) => w.status !== "shutdown" && w.runningJobs === 0 && !stopped.has(w.id));
   const absorption = absorbPendingJobs(snapshot.pendingJobs, idle, constraints, catalog);
@@ -140,6 +162,7 @@ export function planScaling(
   const learned = learnKeepWarm(snapshot, config);
   shutdowns.push(...planIdleShutdowns(unneeded, remaining, ledgers, constraints, config, at, learned.states));
 
+  for (const [org, count] of queueBeyondSlots(remaining, ledgers)) queuedPerSlot.set(org, count);
   const creation = planCreates(
     remaining,
     ledgers,
