@@ -10,7 +10,9 @@ import { planOriginal } from "../../supabase/functions/_shared/scaling/original-
 import { OriginalRegistry } from "../../supabase/functions/_shared/scaling/original-registry.ts";
 import { planScaling } from "../../supabase/functions/_shared/scaling/plan.ts";
 import type {
+  Arrivals,
   HardwareCooldown,
+  KeepWarmState,
   OrganizationLimits,
   PendingJob,
   ProviderPod,
@@ -65,7 +67,38 @@ function makeJobs(shape: BenchShape, random: () => number): PendingJob[] {
     allowedHardware: random() < 0.1 ? (NAMED[Math.floor(random() * NAMED.length)] as string[]) : null,
     priority: random() < 0.05 ? 10 : 0,
     createdAt: shape.now - Math.floor(random() * 3_600_000),
+    // Not drawn from `random`, so the rest of the snapshot stays what it was before these fields.
+    jobType: i % 3 === 0 ? "inference" : "fine-tuning",
+    timeoutSeconds: i % 7 === 0 ? 3600 : 86_400,
   }));
+}
+
+/**
+ * Learned keep-warm state for every organization × image (64 gaps each) and the arrivals since
+ * (every pending job is one), as the snapshot carries them; from its own seed.
+ */
+function makeKeepWarm(
+  shape: BenchShape,
+  jobs: readonly PendingJob[],
+): Pick<ScalingSnapshot, "keepWarm" | "arrivals"> {
+  const random = mulberry32(shape.seed + 1);
+  const keepWarm: KeepWarmState[] = [];
+  for (let o = 0; o < shape.orgs; o++)
+    for (const image of IMAGES)
+      keepWarm.push({
+        organizationId: `org-${String(o).padStart(4, "0")}`,
+        image,
+        gapsSeconds: Array.from({ length: 64 }, () => Math.round(random() * 3600)),
+        lastArrivalAt: shape.now - 2 * 3_600_000,
+      });
+  const groups = new Map<string, Arrivals & { createdAt: number[] }>();
+  for (const job of jobs) {
+    const key = `${job.organizationId}\u0000${job.image}`;
+    const group = groups.get(key) ?? { organizationId: job.organizationId, image: job.image, createdAt: [] };
+    group.createdAt.push(job.createdAt);
+    groups.set(key, group);
+  }
+  return { keepWarm, arrivals: [...groups.values()] };
 }
 
 function makeWorker(i: number, shape: BenchShape, random: () => number): WorkerState {
@@ -154,6 +187,7 @@ function buildBenchSnapshot(shape: BenchShape): ScalingSnapshot {
     limits,
     providerPods: makePods(workers, random, shape.now),
     listedProviders: ["runpod"],
+    ...makeKeepWarm(shape, pendingJobs),
   };
 }
 

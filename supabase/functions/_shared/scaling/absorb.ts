@@ -77,7 +77,7 @@ function matchBucket(
     if (firstOpen >= jobs.length) return;
     for (let i = firstOpen; i < jobs.length; i++) {
       const job = jobs[i];
-      if (!job || taken[i] || !fits(constraints.of(job), capacity)) continue;
+      if (!job || taken[i] || !fits(constraints.fitOf(job), capacity)) continue;
       taken[i] = 1;
       assigned.set(job.id, worker.id);
       busyNext.add(worker.id);

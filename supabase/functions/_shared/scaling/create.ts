@@ -88,13 +88,15 @@ function orgBlock(ctx: Context, ledger: OrgLedger): DeferReason | null {
 
 function planJob(ctx: Context, job: PendingJob): void {
   const ledger = ctx.ledgers.get(job.organizationId);
-  const constraint = ctx.constraints.of(job);
+  // What fits first (cheap, memoised per job); the ranking by cost only for jobs that may get a
+  // worker this tick — most of a large queue waits for its org's cap.
+  const fit = ctx.constraints.fitOf(job);
   if (!ledger) return;
-  if (constraint.unschedulable) {
-    ctx.plan.unschedulable.push({ job, reason: constraint.unschedulable });
+  if (fit.unschedulable) {
+    ctx.plan.unschedulable.push({ job, reason: fit.unschedulable });
     return;
   }
-  if (constraint.candidates.every((c) => ledger.neverAffordable(c.costPerHour))) {
+  if (fit.candidates.every((c) => ledger.neverAffordable(c.costPerHour))) {
     ctx.plan.unschedulable.push({ job, reason: "exceeds_budget" });
     return;
   }
@@ -103,6 +105,7 @@ function planJob(ctx: Context, job: PendingJob): void {
     ctx.plan.deferred.push({ job, reason: blocked });
     return;
   }
+  const constraint = ctx.constraints.of(job);
   const usable = usableCandidates(ctx, job, constraint);
   if (usable.length === 0) {
     ctx.plan.deferred.push({ job, reason: "hardware_cooling_down" });

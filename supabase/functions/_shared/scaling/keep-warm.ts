@@ -52,16 +52,24 @@ export function foldArrivals(
   config: Pick<ScalingConfig, "keepWarmSamples">,
 ): KeepWarmState {
   let last = previous?.lastArrivalAt ?? null;
-  const gaps = [...(previous?.gapsSeconds ?? [])];
-  for (const at of [...arrivals.createdAt].sort((a, b) => a - b)) {
+  const times = arrivals.createdAt;
+  // The snapshot lists them in order; sort only if it did not.
+  const ordered = times.every((t, i) => i === 0 || (times[i - 1] as number) <= t)
+    ? times
+    : [...times].sort((a, b) => a - b);
+  const fresh: number[] = [];
+  for (const at of ordered) {
     if (last !== null && at <= last) continue;
-    if (last !== null) gaps.push(Math.round((at - last) / 100) / 10);
+    if (last !== null) fresh.push(Math.round((at - last) / 100) / 10);
     last = at;
   }
+  const kept = previous?.gapsSeconds ?? [];
+  const gaps = fresh.length === 0 ? kept : kept.concat(fresh);
   return {
     organizationId: arrivals.organizationId,
     image: arrivals.image,
-    gapsSeconds: gaps.slice(Math.max(0, gaps.length - config.keepWarmSamples)),
+    gapsSeconds:
+      gaps.length > config.keepWarmSamples ? gaps.slice(gaps.length - config.keepWarmSamples) : gaps,
     lastArrivalAt: last,
   };
 }

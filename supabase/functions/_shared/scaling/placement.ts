@@ -42,7 +42,7 @@ export function toChoice(config: HardwareConfig): HardwareChoice {
   };
 }
 
-type BareConstraint = Omit<JobConstraint, "costs" | "ranked">;
+export type BareConstraint = Omit<JobConstraint, "costs" | "ranked">;
 
 function allowedConstraint(key: string, job: PendingJob, catalog: HardwareCatalog): BareConstraint {
   const candidates: HardwareConfig[] = [];
@@ -84,6 +84,8 @@ export interface ConstraintOptions {
 /** Memoised constraints: parsing hardware strings and ranking once per distinct job shape, not per job. */
 export class ConstraintCache {
   private readonly bare = new Map<string, BareConstraint>();
+  /** Per job: what fits it (absorb and shutdowns ask this for every job × worker pair). */
+  private readonly bareByJob = new WeakMap<PendingJob, BareConstraint>();
   private readonly cache = new Map<string, JobConstraint>();
   private readonly maxAutoGpuCount: number;
   constructor(
@@ -91,6 +93,16 @@ export class ConstraintCache {
     private readonly options: ConstraintOptions = {},
   ) {
     this.maxAutoGpuCount = options.maxAutoGpuCount ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** What fits the job and whether anything can (no ranking): cheap, memoised per job. */
+  fitOf(job: PendingJob): BareConstraint {
+    let constraint = this.bareByJob.get(job);
+    if (!constraint) {
+      constraint = this.bareOf(job);
+      this.bareByJob.set(job, constraint);
+    }
+    return constraint;
   }
 
   private bareOf(job: PendingJob): BareConstraint {
@@ -108,8 +120,9 @@ export class ConstraintCache {
     return constraint;
   }
 
+  /** The job's options ranked by expected cost (call once the queue pressure is known). */
   of(job: PendingJob): JobConstraint {
-    const bare = this.bareOf(job);
+    const bare = this.fitOf(job);
     const shape: JobShape = {
       requiresVramGb: Math.max(0, job.requiresVramGb),
       workload: workloadOf(job.jobType),
@@ -156,7 +169,7 @@ export function workerCapacity(worker: WorkerState, catalog: HardwareCatalog): W
 }
 
 /** The claim's rule: named hardware must match exactly; otherwise VRAM must suffice. */
-export function fits(constraint: JobConstraint, capacity: WorkerCapacity): boolean {
+export function fits(constraint: BareConstraint, capacity: WorkerCapacity): boolean {
   if (constraint.allowedTypes)
     return capacity.hardwareType !== null && constraint.allowedTypes.has(capacity.hardwareType);
   return constraint.requiresVramGb <= capacity.vramGb;

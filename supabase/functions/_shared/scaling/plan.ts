@@ -115,11 +115,10 @@ function learnKeepWarm(
   for (const state of snapshot.keepWarm ?? [])
     states.set(keepWarmKey(state.organizationId, state.image), state);
   const updates: UpdateKeepWarmAction[] = [];
-  const arrivals = [...(snapshot.arrivals ?? [])].sort((a, b) =>
-    compareIds(keepWarmKey(a.organizationId, a.image), keepWarmKey(b.organizationId, b.image)),
-  );
-  for (const group of arrivals) {
-    const key = keepWarmKey(group.organizationId, group.image);
+  const arrivals = (snapshot.arrivals ?? [])
+    .map((group) => ({ group, key: keepWarmKey(group.organizationId, group.image) }))
+    .sort((a, b) => compareIds(a.key, b.key));
+  for (const { group, key } of arrivals) {
     const before = states.get(key);
     const after = foldArrivals(before, group, config);
     if (after.lastArrivalAt === (before?.lastArrivalAt ?? null)) continue;

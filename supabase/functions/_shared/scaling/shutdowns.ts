@@ -76,7 +76,7 @@ function freshnessRanks(workers: readonly WorkerState[]): Map<string, number> {
 function demandByOrg(remaining: readonly PendingJob[], constraints: ConstraintCache): Map<string, number> {
   const demand = new Map<string, number>();
   for (const job of remaining) {
-    if (constraints.of(job).unschedulable) continue;
+    if (constraints.fitOf(job).unschedulable) continue;
     demand.set(job.organizationId, (demand.get(job.organizationId) ?? 0) + 1);
   }
   return demand;
