@@ -33,7 +33,7 @@ describe("the speed model", () => {
     expect(podSpeed("A40", 4, "training")).toBeCloseTo(4 * 0.85 ** 2 * one, 10);
     const off = { ...DEFAULT_SPEED_MODEL, enabled: false };
     expect(podSpeed("H100S", 1, "training", off)).toBe(1);
-    expect(podSpeed("A40", 2, "training", off)).toBe(2);
+    expect(podSpeed("A40", 2, "training", off)).toBe(1);
   });
 
   it("measures a job's reference time on the fewest reference cards that hold it", () => {

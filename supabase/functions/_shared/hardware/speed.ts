@@ -18,7 +18,7 @@ export interface SpeedModel {
   readonly computeShare: Readonly<Record<Workload, number>>;
   /** Throughput kept per doubling of the GPUs in one pod (1 = perfect scaling). */
   readonly multiGpuEfficiency: number;
-  /** Whether speeds differ at all; false makes every GPU as fast as the reference (ablation). */
+  /** Whether speeds differ at all; false makes every pod that fits as fast as the reference (ablation). */
   readonly enabled: boolean;
 }
 
@@ -59,9 +59,9 @@ export function podSpeed(
   workload: Workload,
   model: SpeedModel = DEFAULT_SPEED_MODEL,
 ): number {
+  if (!model.enabled) return 1; // the old world: any pod that fits runs a job equally fast
   const n = Math.max(1, count);
-  const efficiency = model.enabled ? model.multiGpuEfficiency ** Math.log2(n) : 1;
-  return gpuSpeed(gpu, workload, model) * n * efficiency;
+  return gpuSpeed(gpu, workload, model) * n * model.multiGpuEfficiency ** Math.log2(n);
 }
 
 /**
