@@ -84,6 +84,16 @@ export interface FamilySummary {
   /** Share of traces whose p95 wait (jobs both started) is no worse. */
   readonly p95NoWorse: number;
   readonly overBudget: number;
+  /**
+   * The same over the traces where both policies started the same jobs: elsewhere the original
+   * left jobs unstarted, did less work and spent less on it, so its dollars are not comparable.
+   */
+  readonly sameWork: {
+    readonly traces: number;
+    readonly dollarMedian: number;
+    readonly dollarWorst: number;
+    readonly overBudget: number;
+  };
 }
 
 export function summarize(outcomes: readonly TraceOutcome[]): FamilySummary {
@@ -98,6 +108,17 @@ export function summarize(outcomes: readonly TraceOutcome[]): FamilySummary {
     p95WorstDecile: quantile(p95, 0.9),
     p95NoWorse: outcomes.filter((o) => o.p95Ratio <= 1).length / Math.max(1, outcomes.length),
     overBudget: outcomes.filter((o) => o.dollarRatio > 1.05).length,
+    sameWork: sameWork(outcomes.filter((o) => o.neverStartedOriginal === o.neverStartedOurs)),
+  };
+}
+
+function sameWork(outcomes: readonly TraceOutcome[]): FamilySummary["sameWork"] {
+  const dollars = outcomes.map((o) => o.dollarRatio).sort((a, b) => a - b);
+  return {
+    traces: outcomes.length,
+    dollarMedian: quantile(dollars, 0.5),
+    dollarWorst: dollars[dollars.length - 1] ?? Number.NaN,
+    overBudget: outcomes.filter((o) => o.dollarRatio > 1.05).length,
   };
 }
 
@@ -111,6 +132,7 @@ export function summaryLines(s: FamilySummary): string[] {
     `traces: ${s.traces}`,
     `dollars ours/original: median ${s.dollarMedian.toFixed(3)}, worst decile ${s.dollarWorstDecile.toFixed(3)}, worst ${s.dollarWorst.toFixed(3)} (${s.overBudget} above 1.05)`,
     `p95 wait ours/original (jobs both started): median ${s.p95Median.toFixed(3)}, worst decile ${s.p95WorstDecile.toFixed(3)}; no worse in ${(100 * s.p95NoWorse).toFixed(0)} % of traces`,
+    `traces where both started the same jobs: ${s.sameWork.traces}; dollars median ${s.sameWork.dollarMedian.toFixed(3)}, worst ${s.sameWork.dollarWorst.toFixed(3)} (${s.sameWork.overBudget} above 1.05)`,
     `goal (median ≤ 0.8, p95 no worse in ≥ 80 %, none above 1.05): ${familyMeetsGoal(s) ? "met" : "NOT met"}`,
   ];
 }
