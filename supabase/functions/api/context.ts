@@ -44,20 +44,14 @@ export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     const principal = await authenticate(deps.sql, deps.signer, c.req.header("authorization"));
     if (principal.tokenRole === "worker")
       throw new ApiError(403, "forbidden", "worker tokens can only use the worker-api");
-    if (principal.runId) await requireLiveRun(deps.sql, principal.runId);
+    // Whether the token behind a JWT is still valid (and a run token's run still in progress) is
+    // checked in SQL at the start of every transaction the request opens (see withClaims).
     c.set("principal", principal);
     await next();
   };
 }
 
-/** Run-scoped tokens (handed to a job process) work only while that run is in progress. */
-async function requireLiveRun(sql: Sql, runId: string): Promise<void> {
-  const [row] = await sql<{ status: string }[]>`select status from public.runs where id = ${runId}`;
-  if (row?.status !== "in_progress")
-    throw new ApiError(401, "token_expired", "this run-scoped token ended with its run");
-}
-
-/** Runs fn as the caller (role authenticated + their claims), in one transaction. */
+/** Runs fn as the caller (role authenticated + their claims), in one transaction; refuses a dead credential. */
 export function asCaller<T>(deps: ApiDeps, c: ApiContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withClaims(deps.sql, c.get("principal").claims, fn);
 }

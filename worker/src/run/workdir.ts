@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ClaimedJob } from "@contract";
+import { type ClaimedJob, mountPathProblem, RESERVED_JOB_PATHS } from "@contract";
 
 /** A run's directory: the job's cwd with its mounts, params.json, uploads/ and the events file. */
 export interface RunWorkdir {
@@ -13,8 +13,8 @@ export interface RunWorkdir {
   eventsFile: string;
 }
 
-/** Platform files live under this name; a mount may not write there. */
-export const PLATFORM_DIR = ".openweights";
+/** Platform files live under this name; a mount may not write there (the contract's rule). */
+export const PLATFORM_DIR = RESERVED_JOB_PATHS.platformDir;
 
 export class MountError extends Error {
   override readonly name = "MountError";
@@ -33,6 +33,9 @@ export async function createRunWorkdir(workRoot: string, runId: string): Promise
 
 /** Resolves a mount path inside `root`, refusing anything that would land outside it. */
 export function mountTarget(root: string, path: string): string {
+  // The api refuses these at submit with the same function; this guards a claim from elsewhere.
+  const problem = mountPathProblem(path);
+  if (problem) throw new MountError(`mount path ${JSON.stringify(path)} ${problem}`);
   const target = resolve(root, path);
   const rel = relative(root, target);
   if (

@@ -10,21 +10,59 @@ export const JobType = z
     "must be lowercase letters, digits, '-' or '_' (max 40), starting with a letter",
   );
 
-/** A relative path inside the job's working directory: no `..`, no absolute paths, no NUL. */
-export const MountPath = z
-  .string()
-  .min(1)
-  .max(500)
-  .refine(
-    (p) =>
-      !p.startsWith("/") &&
-      !p.split("/").some((s) => s === ".." || s === "." || s === "") &&
-      !p.includes("\0") &&
-      !p.includes("\\"),
-    {
-      message: "must be a relative path without '..', '.', empty segments or backslashes",
-    },
-  );
+/**
+ * What the worker itself puts in a job's working directory. A mount may not land on or under
+ * these: the worker refused such a mount only after the claim, as a system_error retried five
+ * times (issue 11, item 9). The worker checks mounts with the same function (workdir.ts).
+ */
+export const RESERVED_JOB_PATHS = { platformDir: ".openweights", params: "params.json" } as const;
+
+/** Why `path` cannot be a mount path, or null when it can. The one rule for the api and the worker. */
+export function mountPathProblem(path: string): string | null {
+  if (path.length === 0 || path.length > 500) return "must be 1-500 characters";
+  const segments = path.split("/");
+  if (
+    path.startsWith("/") ||
+    segments.some((s) => s === ".." || s === "." || s === "") ||
+    path.includes("\0") ||
+    path.includes("\\")
+  )
+    return "must be a relative path without '..', '.', empty segments or backslashes";
+  if (Object.values(RESERVED_JOB_PATHS).includes(segments[0] as never))
+    return `${segments[0]} is reserved for the platform in the job's working directory`;
+  return null;
+}
+
+/** A relative path inside the job's working directory (see mountPathProblem). */
+export const MountPath = z.string().superRefine((p, ctx) => {
+  const problem = mountPathProblem(p);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** No job needs more; a claim lists every mount with a signed URL (10,000 made a 5.5 MB claim). */
+export const MAX_MOUNTS = 1000;
+
+/** Path → file id. One mount may not be a directory of another ("a" and "a/b" cannot both be files). */
+export const Mounts = z.record(MountPath, FileId).superRefine((mounts, ctx) => {
+  const paths = Object.keys(mounts);
+  if (paths.length > MAX_MOUNTS) {
+    ctx.addIssue({ code: "custom", message: `at most ${MAX_MOUNTS} mounts per job` });
+    return;
+  }
+  const files = new Set(paths);
+  for (const path of paths) {
+    const segments = path.split("/");
+    for (let i = 1; i < segments.length; i++) {
+      const parent = segments.slice(0, i).join("/");
+      if (files.has(parent))
+        ctx.addIssue({
+          code: "custom",
+          path: [path],
+          message: `${parent} is mounted as a file, so it cannot be a directory`,
+        });
+    }
+  }
+});
 
 export const Image = z
   .string()
@@ -53,7 +91,7 @@ export const JobSubmission = z.strictObject({
   image: Image,
   entrypoint: z.array(z.string().min(1).max(4096)).min(1).max(256),
   params: JsonObject.default({}),
-  mounts: z.record(MountPath, FileId).default({}),
+  mounts: Mounts.default({}),
   requires_vram_gb: z.number().int().min(0).max(1536).default(JOB_DEFAULTS.requires_vram_gb),
   allowed_hardware: z.array(z.string().min(1).max(64)).min(1).max(32).nullable().default(null),
   priority: z.number().int().min(-100).max(100).default(JOB_DEFAULTS.priority),

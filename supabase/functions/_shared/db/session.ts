@@ -22,8 +22,12 @@ export const SESSION_START_DEADLINE_MS = 8_000;
 export async function withClaims<T>(sql: Sql, claims: DbClaims, fn: (tx: Tx) => Promise<T>): Promise<T> {
   let started = false;
   const work = sql.begin(async (tx) => {
-    // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${claims.role}, true)`;
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE. The FROM clause runs first, so
+    // a JWT whose API token was revoked or expired (or a run token whose run ended) fails here,
+    // before any of the caller's statements (internal.assert_live_credential).
+    const json = JSON.stringify(claims);
+    await tx`select set_config('request.jwt.claims', ${json}, true), set_config('role', ${claims.role}, true)
+      from internal.assert_live_credential(${json}::text::jsonb)`;
     started = true;
     return fn(tx);
   });

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    /** Seconds, sent as Retry-After (429 and 503 always carry one). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = "ApiError";
@@ -26,6 +28,9 @@ const SQLSTATE_MAP: Record<string, [ApiError["status"], ErrorCode]> = {
   OWCON: [409, "conflict"],
   OWNCN: [409, "job_not_cancelable"],
   OWLEA: [409, "lease_lost"],
+  OWREV: [401, "token_revoked"],
+  OWEXP: [401, "token_expired"],
+  OWLIM: [429, "rate_limited"],
   "42501": [403, "forbidden"], // insufficient_privilege (RLS / grants)
   "23505": [409, "conflict"], // unique_violation
   "23503": [400, "invalid_request"], // foreign_key_violation
@@ -42,12 +47,16 @@ const SQLSTATE_MAP: Record<string, [ApiError["status"], ErrorCode]> = {
   "22P05": [400, "invalid_request"], // untranslatable_character (\u0000 in jsonb)
   "54000": [400, "invalid_request"], // program_limit_exceeded (e.g. index row too big)
   "57014": [503, "service_unavailable"], // query_canceled (statement timeout)
+  // Lock conflicts the database resolved by aborting one side: nothing was written, a retry works.
+  "40001": [503, "service_unavailable"], // serialization_failure
+  "40P01": [503, "service_unavailable"], // deadlock_detected
   "53300": [503, "service_unavailable"], // too_many_connections
 };
 
 interface PgLikeError {
   code?: unknown;
   message?: unknown;
+  hint?: unknown;
 }
 
 /** Seconds a client is told to wait (`Retry-After`) on a 503: a restarted PostgreSQL accepts
@@ -97,7 +106,10 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
   const [status, code] = mapped;
   // Our own SQLSTATEs carry messages written for callers; standard ones may name internals.
   const message = e.code.startsWith("OW") && typeof e.message === "string" ? e.message : defaultMessage(code);
-  return new ApiError(status, code, message);
+  // OWLIM (rate limit) puts the seconds until the window reopens in the hint.
+  const hinted = Number(e.hint);
+  const retryAfter = Number.isInteger(hinted) && hinted > 0 ? hinted : undefined;
+  return new ApiError(status, code, message, undefined, retryAfter);
 }
 
 function defaultMessage(code: ErrorCode): string {

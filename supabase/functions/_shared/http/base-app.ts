@@ -60,6 +60,8 @@ export function renderError(c: Context, error: unknown, log?: (line: string) => 
       ...(apiError.details ? { details: apiError.details } : {}),
     },
   };
+  if (apiError.status === 429 || apiError.status === 503)
+    c.header("retry-after", String(apiError.retryAfter ?? 1));
   return c.json(body, apiError.status);
 }
 

@@ -98,7 +98,9 @@ export function invalidFile(purpose: string, errors: { line: number; message: st
 
 /** Moves staged bytes to their final key and records the row, unless the file already exists. */
 export async function fileStaged(tx: Tx, store: FileStore, f: StagedFile): Promise<IngestResult> {
-  const existing = await tx.unsafe(`select ${FILE_COLUMNS} from public.files where id = $1`, [f.id]);
+  // Ids are unique per organization (organization_id, id), never across organizations.
+  const byKey = `select ${FILE_COLUMNS} from public.files where organization_id = $1 and id = $2`;
+  const existing = await tx.unsafe(byKey, [f.org, f.id]);
   if (existing[0]) {
     await store.delete(f.staging);
     return { file: existing[0], created: false };
@@ -106,10 +108,11 @@ export async function fileStaged(tx: Tx, store: FileStore, f: StagedFile): Promi
   await store.move(f.staging, objectKey(f.org, f.id));
   const inserted = await tx.unsafe(
     `insert into public.files (id, organization_id, filename, purpose, bytes, sha256) values ($1, $2, $3, $4, $5, $6)
-     on conflict (id) do nothing returning ${FILE_COLUMNS}`,
+     on conflict (organization_id, id) do nothing returning ${FILE_COLUMNS}`,
     [f.id, f.org, f.filename, f.purpose, f.bytes, f.sha256],
   );
   if (inserted[0]) return { file: inserted[0], created: true };
-  const raced = await tx.unsafe(`select ${FILE_COLUMNS} from public.files where id = $1`, [f.id]);
-  return { file: raced[0]!, created: false };
+  const [raced] = await tx.unsafe(byKey, [f.org, f.id]);
+  if (!raced) throw new ApiError(409, "conflict", "the file was deleted while it was being uploaded; retry");
+  return { file: raced, created: false };
 }

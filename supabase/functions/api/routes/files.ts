@@ -72,7 +72,10 @@ export function fileRoutes(deps: ApiDeps) {
       const org = await callerOrg(tx);
       await tx`select internal.require_member(${org})`;
       const fileId = fileIdFromOrgHash(body.purpose, body.org_sha256);
-      const [existing] = await tx`select id from public.files where id = ${fileId}`;
+      // Scoped to the caller's organization: ids are unique per organization only, so what another
+      // organization filed can neither block this upload nor be detected by it.
+      const [existing] =
+        await tx`select id from public.files where organization_id = ${org} and id = ${fileId}`;
       if (existing) return { file_id: fileId, upload_url: null, upload_id: null, expires_at: null };
       const staging = stagingKey(org, crypto.randomUUID());
       const pending = {
@@ -181,7 +184,8 @@ export function fileRoutes(deps: ApiDeps) {
     const deleted = await asCaller(
       deps,
       c,
-      (tx) => tx`delete from public.files where id = ${id} returning organization_id, id`,
+      (tx) =>
+        tx`delete from public.files where organization_id = internal.caller_org() and id = ${id} returning organization_id, id`,
     );
     const row = deleted[0];
     if (!row) throw notFound("file");
@@ -195,7 +199,10 @@ export function fileRoutes(deps: ApiDeps) {
 async function findFile(deps: ApiDeps, c: Parameters<typeof asCaller>[1]) {
   const id = parseWith(FileId, c.req.param("id"), "file id");
   const rows = await asCaller(deps, c, (tx) =>
-    tx.unsafe(`select ${FILE_COLUMNS} from public.files where id = $1`, [id]),
+    tx.unsafe(
+      `select ${FILE_COLUMNS} from public.files where organization_id = internal.caller_org() and id = $1`,
+      [id],
+    ),
   );
   if (!rows[0]) throw notFound("file");
   return rows[0] as Record<string, unknown>;

@@ -41,7 +41,11 @@ export function workerRoutes(deps: ApiDeps) {
     return c.json(toWire(row as Record<string, unknown>));
   });
 
-  app.get("/hardware", (c) => c.json({ object: "list", data: deps.hardware.list(), next_cursor: null }));
+  app.get("/hardware", async (c) => {
+    // No query needs the caller, but a revoked or expired credential must not work here either.
+    await asCaller(deps, c, async () => {});
+    return c.json({ object: "list", data: deps.hardware.list(), next_cursor: null });
+  });
 
   return app;
 }
