@@ -21,12 +21,21 @@ export class Secrets extends APIResource {
     });
   }
 
-  async set(name: string, value: string, options: CallOptions = {}): Promise<Secret> {
+  /**
+   * Sets a secret's value. `memberUsable: true` lets members declare it in their jobs (admins
+   * always may); omitted, a new secret is admin-only and an existing one keeps its setting.
+   */
+  async set(
+    name: string,
+    value: string,
+    options: CallOptions & { memberUsable?: boolean } = {},
+  ): Promise<Secret> {
+    const { memberUsable, ...call } = options;
     const body = await this.core.http.json<unknown>({
-      ...options,
+      ...call,
       method: "PUT",
       path: `/api/secrets/${pathPart(name)}`,
-      body: { value },
+      body: memberUsable === undefined ? { value } : { value, member_usable: memberUsable },
     });
     return parseTolerant(Secret, body);
   }

@@ -1,7 +1,7 @@
 // What the api's routes share: its dependencies, the authenticated principal and helpers that
 // run a caller's queries under their claims.
 import type { Context, MiddlewareHandler } from "hono";
-import { authenticate, type Principal } from "../_shared/auth/authenticate.ts";
+import { authenticate, type Principal, requestSource } from "../_shared/auth/authenticate.ts";
 import type { SecretBox } from "../_shared/auth/secret-box.ts";
 import type { TokenSigner } from "../_shared/auth/token-signer.ts";
 import type { Notifier } from "../_shared/db/notifier.ts";
@@ -41,7 +41,12 @@ export type ApiContext = Context<ApiEnv>;
 
 export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const principal = await authenticate(deps.sql, deps.signer, c.req.header("authorization"));
+    const principal = await authenticate(
+      deps.sql,
+      deps.signer,
+      c.req.header("authorization"),
+      requestSource(c.req.raw.headers),
+    );
     if (principal.tokenRole === "worker")
       throw new ApiError(403, "forbidden", "worker tokens can only use the worker-api");
     // Whether the token behind a JWT is still valid (and a run token's run still in progress) is

@@ -40,7 +40,8 @@ export async function describeClaim(
     files:
       await tx`select id, bytes, sha256 from public.files where organization_id = ${org} and id = any (${Object.values(mounts)}::text[])`,
     secrets:
-      await tx`select name, encrypted_value from public.organization_secrets where organization_id = ${org} and name = any (${secretNames}::text[])`,
+      // Platform secrets (RUNPOD_API_KEY, OW_*, …) are never delivered, even to a job declaring one.
+      await tx`select name, encrypted_value from internal.job_secrets(${org}, ${secretNames}::text[])`,
   }));
   const byId = new Map(files.map((f) => [String(f.id), f]));
   const mountList = await Promise.all(
@@ -60,7 +61,9 @@ export async function describeClaim(
   );
   const timeout = Number(job.timeout_seconds);
   const runToken = await deps.signer.sign(
-    { role: "authenticated", organization_id: org, token_role: "member", run_id: run.id },
+    // token_role "run": reads only this job (its runs, events, logs, mounted files), writes nothing,
+    // and stops working when the run ends (migration run_token_scope, assert_live_credential).
+    { role: "authenticated", organization_id: org, token_role: "run", run_id: run.id, job_id: String(job.id) },
     Math.min(timeout + 3600, 30 * 86400),
   );
   return {

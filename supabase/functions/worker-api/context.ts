@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { authenticate, type Principal } from "../_shared/auth/authenticate.ts";
+import { authenticate, type Principal, requestSource } from "../_shared/auth/authenticate.ts";
 import type { SecretBox } from "../_shared/auth/secret-box.ts";
 import type { TokenSigner } from "../_shared/auth/token-signer.ts";
 import type { Notifier } from "../_shared/db/notifier.ts";
@@ -34,7 +34,12 @@ export type WorkerEnv = AppEnv & {
 /** Only worker-role tokens (bound to one worker id) may speak the worker protocol. */
 export function requireWorker(deps: WorkerApiDeps): MiddlewareHandler<WorkerEnv> {
   return async (c, next) => {
-    const principal = await authenticate(deps.sql, deps.signer, c.req.header("authorization"));
+    const principal = await authenticate(
+      deps.sql,
+      deps.signer,
+      c.req.header("authorization"),
+      requestSource(c.req.raw.headers),
+    );
     if (principal.tokenRole !== "worker" || !principal.workerId || !principal.organizationId) {
       throw new ApiError(403, "forbidden", "the worker-api needs a worker token");
     }

@@ -85,6 +85,16 @@ export const AddMemberRequest = z.strictObject({
 });
 export const UpdateMemberRequest = z.strictObject({ role: MemberRole });
 
-export const Secret = z.object({ name: z.string(), created_at: Timestamp, updated_at: Timestamp });
+export const Secret = z.object({
+  name: z.string(),
+  /** Whether members may declare it in a job (admins always may; platform secrets never reach a job). */
+  member_usable: z.boolean().default(false),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
 export type Secret = z.infer<typeof Secret>;
-export const PutSecretRequest = z.strictObject({ value: z.string().min(1).max(65536) });
+export const PutSecretRequest = z.strictObject({
+  value: z.string().min(1).max(65536),
+  /** Omitted: a new secret is admin-only, an existing one keeps its setting. */
+  member_usable: z.boolean().optional(),
+});

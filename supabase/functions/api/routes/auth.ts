@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { exchangeApiToken } from "../../_shared/auth/authenticate.ts";
+import { exchangeApiToken, requestSource } from "../../_shared/auth/authenticate.ts";
 import { TokenExchangeRequest, UpdateOrganizationRequest } from "../../_shared/contract/auth.ts";
 import { toWire } from "../../_shared/db/session.ts";
 import { notFound } from "../../_shared/http/api-error.ts";
@@ -12,7 +12,7 @@ export function authRoutes(deps: ApiDeps) {
 
   app.post("/auth/token", async (c) => {
     const { token } = parseWith(TokenExchangeRequest, await readJson(c, 4096), "body");
-    const t = await exchangeApiToken(deps.sql, token);
+    const t = await exchangeApiToken(deps.sql, token, requestSource(c.req.raw.headers));
     // A token that expires sooner than the JWT would must not be outlived by it.
     const untilTokenExpiry = t.expires_at
       ? Math.floor((t.expires_at.getTime() - Date.now()) / 1000)

@@ -14,26 +14,29 @@ export function secretRoutes(deps: ApiDeps) {
     const rows = await asCaller(deps, c, async (tx) => {
       const org = await callerOrg(tx);
       await tx`select internal.require_member(${org}, true)`;
-      return tx`select name, created_at, updated_at from public.organization_secrets where organization_id = ${org} order by name`;
+      return tx`select name, member_usable, created_at, updated_at from public.organization_secrets where organization_id = ${org} order by name`;
     });
     return c.json({ object: "list", data: rows.map((r) => toWire(r)), next_cursor: null });
   });
 
   app.put("/secrets/:name", async (c) => {
     const name = parseWith(SecretName, c.req.param("name"), "secret name");
-    const { value } = parseWith(PutSecretRequest, await readJson(c, 200_000), "body");
+    const { value, member_usable } = parseWith(PutSecretRequest, await readJson(c, 200_000), "body");
+    const usable = member_usable ?? null;
     const row = await asCaller(deps, c, async (tx) => {
       const org = await callerOrg(tx);
       await tx`select internal.require_member(${org}, true)`;
       const sealed = await deps.secrets.seal(org, name, value);
       // No upsert: ON CONFLICT DO UPDATE would need SELECT on encrypted_value, which callers never get.
-      const update = () => tx`update public.organization_secrets set encrypted_value = ${sealed}
-        where organization_id = ${org} and name = ${name} returning name, created_at, updated_at`;
+      const update = () => tx`update public.organization_secrets set encrypted_value = ${sealed},
+          member_usable = coalesce(${usable}::boolean, member_usable)
+        where organization_id = ${org} and name = ${name} returning name, member_usable, created_at, updated_at`;
       const [updated] = await update();
       if (updated) return updated;
       const [inserted] =
-        await tx`insert into public.organization_secrets (organization_id, name, encrypted_value)
-        values (${org}, ${name}, ${sealed}) on conflict do nothing returning name, created_at, updated_at`;
+        await tx`insert into public.organization_secrets (organization_id, name, encrypted_value, member_usable)
+        values (${org}, ${name}, ${sealed}, coalesce(${usable}::boolean, false)) on conflict do nothing
+        returning name, member_usable, created_at, updated_at`;
       const r = inserted ?? (await update())[0];
       return r;
     });
