@@ -1,4 +1,5 @@
 // Table-driven generators of malformed requests: credentials, JSON bodies, ids and query strings.
+import { randomBytes } from "node:crypto";
 import type { BadCase } from "./harness.ts";
 
 /** Credentials the cases use, as full Authorization header values. */
@@ -112,7 +113,8 @@ export function authCases(
     ["Bearer with two tokens", "Bearer abc def", unauthenticated],
     ["Token scheme", `Token ${creds.admin.slice(7)}`, unauthenticated],
     ["short ow_ token", "Bearer ow_short", invalid],
-    ["unknown ow_ token", `Bearer ow_${"A".repeat(43)}`, invalid],
+    // Random, so the per-prefix limit on failed guesses is not what answers.
+    ["unknown ow_ token", `Bearer ow_${randomBytes(32).toString("base64url")}`, invalid],
     ["ow_ token with bad characters", `Bearer ow_${"!".repeat(43)}`, invalid],
     ["ow_ token one char too long", `${creds.admin}x`, invalid],
     ["garbage JWT", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYXV0aGVudGljYXRlZCJ9.c2ln", invalid],
