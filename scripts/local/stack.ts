@@ -2,10 +2,12 @@
 // Supabase bootstrap + migrations via the Supabase CLI, every function under Deno behind the local
 // gateway, the pod agent that runs workers as local processes, and a loop that ticks the scaler.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import postgres from "postgres";
 import { type Cluster, startCluster } from "../db/cluster.ts";
+import { enableFunctionsLogin } from "../db/functions-role.ts";
 import { migrate, repoRoot } from "../db/migrate.ts";
 import { type GatewayProcess, startGateway } from "../gateway/spawn.ts";
 import { publishableKeyFor } from "../realtime/keys.ts";
@@ -93,6 +95,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       );
     });
     const credentials = await ensureOrganization(cluster.url, state, options.maxWorkers ?? 2);
+    // The functions log in as the least-privileged openweights_functions role, never as the
+    // superuser; its password is derived from the stack's kept keys so a restart reuses it.
+    const functionsDbUrl = await enableFunctionsLogin(
+      cluster.url,
+      createHash("sha256").update(`functions-db:${keys.jwtSecret}`).digest("hex"),
+    );
     progress("Database ready", true);
 
     progress("Starting the local pod agent");
@@ -114,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     progress("Starting the functions under Deno");
     const gateway = await startGateway(
       {
-        SUPABASE_DB_URL: cluster.url,
+        SUPABASE_DB_URL: functionsDbUrl,
         OW_JWT_SECRET: keys.jwtSecret,
         OW_SECRETS_KEY: keys.secretsKey,
         OW_LOCAL_FILES_DIR: join(state.dir, "files"),

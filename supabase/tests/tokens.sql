@@ -36,11 +36,18 @@ create function pg_temp.secret(p_name text) returns text language sql stable
 as $$ select token from pg_temp.minted where name = p_name $$;
 create function pg_temp.token(p_name text) returns public.api_tokens language sql stable
 as $$ select t.* from public.api_tokens t join pg_temp.minted m on m.token_id = t.id where m.name = p_name $$;
-/** exchange_api_token as anon (the api's first call), by the sha256 of the secret. */
-create function pg_temp.exchange(p_secret text) returns jsonb language sql
+/** The api's first call: exchange (rate limited) as the functions' login role, by the sha256 of the secret. */
+create function pg_temp.exchange(p_secret text) returns jsonb language plpgsql
 as $$
-  select pg_temp.as_one('anon', format('select * from public.exchange_api_token(%L)',
-    encode(extensions.digest(p_secret, 'sha256'), 'hex')))
+declare
+  result jsonb;
+begin
+  set local role openweights_functions;
+  select to_jsonb(x) into result from public.exchange_api_token_limited(
+    encode(extensions.digest(p_secret, 'sha256'), 'hex'), 'pgtap', left(p_secret, 11)) x;
+  reset role;
+  return result;
+end;
 $$;
 /** Acts as a token that was minted here. */
 create function pg_temp.act_as_minted(p_name text) returns void language sql
@@ -66,7 +73,7 @@ select is(((pg_temp.token('m1')).role, (pg_temp.token('m1')).created_by_token = 
 -- ---------------------------------------------------------------- exchange
 select is(pg_temp.exchange(pg_temp.secret('m1')) - 'expires_at',
   jsonb_build_object('token_id', (pg_temp.token('m1')).id, 'organization_id', pg_temp.org('A'), 'role', 'member', 'worker_id', null, 'outcome', 'ok'),
-  'anon exchanges a valid secret: ok, with the organization and role');
+  'the functions'' login exchanges a valid secret: ok, with the organization and role');
 select is((pg_temp.token('m1')).last_used_at, now(), 'a successful exchange records last_used_at');
 update public.api_tokens set last_used_at = now() - interval '30 seconds' where id = (pg_temp.token('m1')).id;
 select is(pg_temp.exchange(pg_temp.secret('m1')) ->> 'outcome', 'ok', 'fixture: exchanged again within a minute');

@@ -36,7 +36,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  apps = await inProcessApps(db.url, 12);
+  apps = await inProcessApps(db.functionsUrl, 12);
   const org = await createOrganization(db, "races");
   user = counted(apps.as(org.token));
   for (let lane = 0; lane < LANES; lane++) lanes.push(await newLane(org.orgId, lane));

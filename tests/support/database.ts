@@ -2,11 +2,14 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { inject } from "vitest";
+import { functionsUrl } from "../../scripts/db/functions-role.ts";
 import { databaseUrl, TEMPLATE_DB } from "./global-setup.ts";
 
 export interface TestDatabase {
   /** Superuser URL of this test's database (bypasses RLS; use for setup and assertions). */
   url: string;
+  /** The same database as the functions' least-privileged login (openweights_functions). */
+  functionsUrl: string;
   name: string;
   sql: postgres.Sql;
   drop(): Promise<void>;
@@ -25,6 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   return {
     url,
+    functionsUrl: functionsUrl(url, inject("pgFunctionsPassword")),
     name,
     sql,
     async drop() {

@@ -25,7 +25,8 @@ export async function startTestStack(
   const db = await createTestDatabase();
   const port = await freePort();
   const filesDir = mkdtempSync(join(tmpdir(), "ow-files-"));
-  const dbUrl = options.functionsDbUrl?.(db.url) ?? db.url;
+  // The functions log in as their least-privileged role (db.functionsUrl), possibly through a proxy.
+  const dbUrl = options.functionsDbUrl?.(db.functionsUrl) ?? db.functionsUrl;
   const env = { ...localFunctionEnv({ dbUrl, port, filesDir, poolSize: 5 }), ...extraEnv };
   const gateway = await startGateway(env, port);
   const org = await createOrganization(db, "test-org");

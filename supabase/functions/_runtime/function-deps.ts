@@ -5,7 +5,7 @@ import type { JWK } from "jose";
 import { createSecretBox } from "../_shared/auth/secret-box.ts";
 import { acceptSupabaseSessions, sessionVerifierFor } from "../_shared/auth/supabase-sessions.ts";
 import { createTokenSigner, type TokenSigner } from "../_shared/auth/token-signer.ts";
-import type { FunctionEnv } from "../_shared/config/env.ts";
+import { type FunctionEnv, functionDatabaseUrl } from "../_shared/config/env.ts";
 import { connectDatabase } from "../_shared/db/connect.ts";
 import { Notifier } from "../_shared/db/notifier.ts";
 import type { FileStore } from "../_shared/files/file-store.ts";
@@ -60,7 +60,7 @@ export const hardwarePort = {
 };
 
 export async function apiDepsFromEnv(env: FunctionEnv, log: (line: string) => void): Promise<ApiDeps> {
-  const sql = connectDatabase(env.SUPABASE_DB_URL, env.OW_DB_POOL_SIZE);
+  const sql = connectDatabase(functionDatabaseUrl(env), env.OW_DB_POOL_SIZE);
   const signer = await signerFromEnv(env);
   const kickUrl = env.OW_SCALE_URL;
   return {
@@ -94,7 +94,7 @@ export async function workerApiDepsFromEnv(
   env: FunctionEnv,
   log: (line: string) => void,
 ): Promise<WorkerApiDeps> {
-  const sql = connectDatabase(env.SUPABASE_DB_URL, env.OW_DB_POOL_SIZE);
+  const sql = connectDatabase(functionDatabaseUrl(env), env.OW_DB_POOL_SIZE);
   const signer = await signerFromEnv(env);
   return {
     sql,

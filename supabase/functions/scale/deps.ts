@@ -1,5 +1,5 @@
 import { createSecretBox } from "../_shared/auth/secret-box.ts";
-import type { FunctionEnv } from "../_shared/config/env.ts";
+import { type FunctionEnv, functionDatabaseUrl } from "../_shared/config/env.ts";
 import { connectDatabase } from "../_shared/db/connect.ts";
 import { ScalingConfig } from "../_shared/scaling/index.ts";
 import type { ScaleDeps } from "./app.ts";
@@ -11,7 +11,7 @@ export async function scaleDepsFromEnv(
   scale: ScaleEnv,
   log: (line: string) => void,
 ): Promise<ScaleDeps> {
-  const sql = connectDatabase(env.SUPABASE_DB_URL, 4);
+  const sql = connectDatabase(functionDatabaseUrl(env), 4);
   const secrets = await createSecretBox(env.OW_SECRETS_KEY);
   const overrides = scale.OW_SCALING_CONFIG
     ? (JSON.parse(scale.OW_SCALING_CONFIG) as Record<string, unknown>)

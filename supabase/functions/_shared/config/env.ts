@@ -8,6 +8,12 @@ export const FunctionEnv = z
   .object({
     /** Injected by Supabase into every function; locally set by the stack. */
     SUPABASE_DB_URL: z.string().min(1),
+    /**
+     * The connection the functions use, as the least-privileged `openweights_functions` login
+     * (migration *_functions_login_role.sql). Wins over SUPABASE_DB_URL, which Supabase injects as a
+     * far more privileged user.
+     */
+    OW_DB_URL: z.string().min(1).optional(),
     SUPABASE_URL: z.string().url().optional(),
     /** A service key: the legacy service_role JWT or a new opaque `sb_secret_…` key. */
     SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
@@ -71,4 +77,9 @@ export function parseFunctionEnv(raw: Record<string, string | undefined>): Funct
     throw new Error(`invalid function configuration:\n${problems}`);
   }
   return result.data;
+}
+
+/** Where the functions connect: OW_DB_URL (the least-privileged login) when set, else SUPABASE_DB_URL. */
+export function functionDatabaseUrl(env: Pick<FunctionEnv, "OW_DB_URL" | "SUPABASE_DB_URL">): string {
+  return env.OW_DB_URL ?? env.SUPABASE_DB_URL;
 }

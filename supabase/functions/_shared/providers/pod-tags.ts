@@ -61,6 +61,7 @@ const FORBIDDEN_ENV_NAMES = new Set([
 ]);
 const FORBIDDEN_ENV_PATTERNS = [
   /DATABASE_URL$/,
+  /DB_URL$/, // SUPABASE_DB_URL, OW_DB_URL (the functions' own login)
   /SERVICE_ROLE/,
   /^RUNPOD_API_KEY/,
   /^PG(PASSWORD|USER|HOST)$/,
