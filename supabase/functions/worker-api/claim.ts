@@ -63,7 +63,13 @@ export async function describeClaim(
   const runToken = await deps.signer.sign(
     // token_role "run": reads only this job (its runs, events, logs, mounted files), writes nothing,
     // and stops working when the run ends (migration run_token_scope, assert_live_credential).
-    { role: "authenticated", organization_id: org, token_role: "run", run_id: run.id, job_id: String(job.id) },
+    {
+      role: "authenticated",
+      organization_id: org,
+      token_role: "run",
+      run_id: run.id,
+      job_id: String(job.id),
+    },
     Math.min(timeout + 3600, 30 * 86400),
   );
   return {

@@ -120,7 +120,16 @@ function principalFromJwt(payload: Record<string, unknown>): Principal {
   if (!organizationId && !userId)
     throw new ApiError(401, "invalid_token", "the access token names no organization or user");
   const claims: DbClaims = { role: "authenticated" };
-  for (const key of ["organization_id", "token_id", "token_role", "worker_id", "run_id", "job_id", "sub", "email"]) {
+  for (const key of [
+    "organization_id",
+    "token_id",
+    "token_role",
+    "worker_id",
+    "run_id",
+    "job_id",
+    "sub",
+    "email",
+  ]) {
     if (payload[key] !== undefined) claims[key] = payload[key];
   }
   return {
