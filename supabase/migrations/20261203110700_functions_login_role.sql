@@ -26,3 +26,15 @@ grant usage on schema public, internal to openweights_functions;
 
 revoke execute on function public.exchange_api_token, public.exchange_api_token_limited from anon, authenticated;
 grant execute on function public.exchange_api_token_limited, internal.assert_live_credential to openweights_functions;
+
+-- POST /members looks a user up by email in auth.users on the pool's own connection (as the
+-- superuser did before). Guarded: where the migration's user may not grant on auth.users (a hosted
+-- project's auth schema belongs to Supabase), that route needs a definer function instead.
+do $$
+begin
+  grant usage on schema auth to openweights_functions;
+  grant select (id, email) on auth.users to openweights_functions;
+exception when insufficient_privilege then
+  raise notice 'openweights_functions cannot be granted auth.users: POST /members needs another lookup here';
+end
+$$;
