@@ -4,7 +4,9 @@
 // locked job → run: PostgreSQL aborted one side with a deadlock, the caller got a 500, and the
 // user's cancel could be lost (issue 11, item 4). Each round asserts: no 5xx on either side, a
 // cancel that answered 200 left the job canceled, and the job and its runs agree with each other.
-// OW_RACE_ROUNDS sets the number of rounds (1,000 by default, as in CI).
+// OW_RACE_ROUNDS sets the number of rounds (1,000 by default). On a machine too loaded to finish
+// them within OW_RACE_BUDGET_MS (120 s by default) the suite stops starting rounds there and needs
+// at least MIN_ROUNDS done; `npm run races` runs all of them with no time budget.
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -13,6 +15,8 @@ import { createOrganization } from "../support/stack.ts";
 
 const ROUNDS = Number(process.env.OW_RACE_ROUNDS ?? 1000);
 const LANES = 8;
+const BUDGET_MS = Number(process.env.OW_RACE_BUDGET_MS ?? 120_000);
+const MIN_ROUNDS = Math.min(ROUNDS, 200);
 
 type WorkerMove = "complete" | "fail" | "heartbeat" | "logs";
 type OtherMove = "cancel" | "restart" | "reap";
@@ -163,19 +167,29 @@ async function checkRound(
 }
 
 describe("races between a worker and a user or the reaper", () => {
-  it(`${ROUNDS} rounds of complete/fail/heartbeat/logs against cancel/restart/reap: no 5xx, every cancel honoured`, async () => {
-    let next = 0;
-    await Promise.all(
-      lanes.map(async (lane) => {
-        for (let i = next++; i < ROUNDS; i = next++) await round(lane, i);
-      }),
-    );
-    console.log(
-      `races: ${ROUNDS} rounds, ${tally.requests} requests, ${tally.fiveHundreds} 5xx, ` +
-        `${tally.cancelsHonoured} cancels honoured, ${tally.cancelsRefused} refused on a finished job`,
-    );
-    expect(problems.slice(0, 10)).toEqual([]);
-    expect(tally.fiveHundreds).toBe(0);
-    expect(tally.cancelsHonoured).toBeGreaterThan(0);
-  }, 180_000);
+  it(
+    `${ROUNDS} rounds of complete/fail/heartbeat/logs against cancel/restart/reap: no 5xx, every cancel honoured`,
+    async () => {
+      let next = 0;
+      let done = 0;
+      const deadline = BUDGET_MS > 0 ? Date.now() + BUDGET_MS : Number.POSITIVE_INFINITY;
+      await Promise.all(
+        lanes.map(async (lane) => {
+          for (let i = next++; i < ROUNDS && Date.now() < deadline; i = next++) {
+            await round(lane, i);
+            done += 1;
+          }
+        }),
+      );
+      console.log(
+        `races: ${done} of ${ROUNDS} rounds, ${tally.requests} requests, ${tally.fiveHundreds} 5xx, ` +
+          `${tally.cancelsHonoured} cancels honoured, ${tally.cancelsRefused} refused on a finished job`,
+      );
+      expect(problems.slice(0, 10)).toEqual([]);
+      expect(tally.fiveHundreds).toBe(0);
+      expect(tally.cancelsHonoured).toBeGreaterThan(0);
+      expect(done).toBeGreaterThanOrEqual(MIN_ROUNDS);
+    },
+    BUDGET_MS > 0 ? BUDGET_MS + 120_000 : 3_600_000,
+  );
 });
