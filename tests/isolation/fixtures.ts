@@ -141,7 +141,8 @@ const PARAMS: Record<string, { value: (t: OrgFixture) => string; callerScoped?: 
   "jobs/:id": { value: (t) => t.jobId },
   "workers/:id": { value: (t) => t.workerId },
   "secrets/:name": { value: (t) => t.secretName, callerScoped: true },
-  "members/:user_id": { value: (t) => t.userId },
+  // A person may belong to several organizations; the row is (organization, user), scoped to the caller.
+  "members/:user_id": { value: (t) => t.userId, callerScoped: true },
   "runs/:run_id": { value: (t) => t.runId },
   "local-files/:token": { value: () => "not-a-signed-url" },
 };
