@@ -170,6 +170,8 @@ export interface SampleBody {
 const BODIES: Record<string, (t: OrgFixture) => SampleBody> = {
   "POST /api/auth/token": (t) => ({ json: { token: t.credentials.member } }),
   "PATCH /api/organization": () => ({ json: { name: "renamed by another organization" } }),
+  "PATCH /api/organization/limits": () => ({ json: { max_workers: 0 } }),
+  "POST /api/organizations": () => ({ json: { name: "iso-created" } }),
   "POST /api/tokens": () => ({ json: { name: "iso-minted", role: "member" } }),
   "POST /api/members": (t) => ({ json: { email: t.userEmail, role: "admin" } }),
   "PATCH /api/members/:user_id": () => ({ json: { role: "admin" } }),
