@@ -50,8 +50,6 @@ export function renderError(c: Context, error: unknown, log?: (line: string) => 
       );
     }
   }
-  // Every 503 is temporary by definition; say when to come back (RFC 9110 §10.2.3).
-  if (apiError.status === 503) c.header("retry-after", String(RETRY_AFTER_SECONDS));
   const body: ErrorBody = {
     error: {
       code: apiError.code,
@@ -60,8 +58,10 @@ export function renderError(c: Context, error: unknown, log?: (line: string) => 
       ...(apiError.details ? { details: apiError.details } : {}),
     },
   };
+  // Every 503 is temporary by definition and a 429 ends with its window: say when to come back
+  // (RFC 9110 §10.2.3); the rate limit knows its own wait, everything else waits the default.
   if (apiError.status === 429 || apiError.status === 503)
-    c.header("retry-after", String(apiError.retryAfter ?? 1));
+    c.header("retry-after", String(apiError.retryAfter ?? RETRY_AFTER_SECONDS));
   return c.json(body, apiError.status);
 }
 
