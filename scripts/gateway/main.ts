@@ -6,9 +6,12 @@
 // pool otherwise ignores SIGTERM.
 
 import { apiDepsFromEnv, workerApiDepsFromEnv } from "../../supabase/functions/_runtime/function-deps.ts";
+import { openAIDepsFromEnv } from "../../supabase/functions/_runtime/openai-deps.ts";
 import { parseFunctionEnv } from "../../supabase/functions/_shared/config/env.ts";
 import { keepServingThroughStrayErrors } from "../../supabase/functions/_shared/db/keep-serving.ts";
 import { makeApp as makeApi } from "../../supabase/functions/api/app.ts";
+import { makeApp as makeOpenAI } from "../../supabase/functions/openai/app.ts";
+import { parseOpenAIEnv } from "../../supabase/functions/openai/env.ts";
 import { makeApp as makeWorkerApi } from "../../supabase/functions/worker-api/app.ts";
 import { extraFunctions } from "./extra-functions.ts";
 
@@ -20,15 +23,18 @@ keepServingThroughStrayErrors(log);
 
 const apiDeps = await apiDepsFromEnv(env, log);
 const workerDeps = await workerApiDepsFromEnv(env, log);
+const openAIDeps = await openAIDepsFromEnv(env, parseOpenAIEnv(raw), log);
 const extra = await extraFunctions(env, raw, log);
 const handlers: Record<string, (request: Request) => Response | Promise<Response>> = {
   api: makeApi(apiDeps).fetch,
   "worker-api": makeWorkerApi(workerDeps).fetch,
+  openai: makeOpenAI(openAIDeps).fetch,
   ...extra.handlers,
 };
 const closers = [
   () => apiDeps.sql.end({ timeout: 2 }),
   () => workerDeps.sql.end({ timeout: 2 }),
+  () => openAIDeps.sql.end({ timeout: 2 }),
   ...extra.closers,
 ];
 

@@ -20,6 +20,7 @@ export async function runChecks(): Promise<SuiteResult[]> {
         "supabase/functions/api/index.ts",
         "supabase/functions/worker-api/index.ts",
         "supabase/functions/scale/index.ts",
+        "supabase/functions/openai/index.ts",
         "scripts/gateway/main.ts",
       ],
     ],

@@ -59,10 +59,24 @@ export const hardwarePort = {
     })),
 };
 
+/** Asks the scaler to look at the queue now (fire and forget), when OW_SCALE_URL is set. */
+export function scaleKicker(env: FunctionEnv): (() => void) | undefined {
+  const kickUrl = env.OW_SCALE_URL;
+  if (!kickUrl) return undefined;
+  return () => {
+    fetch(kickUrl, {
+      method: "POST",
+      headers: { authorization: `Bearer ${env.OW_SCALE_SECRET ?? ""}` },
+    }).then(
+      (r) => r.body?.cancel(),
+      () => {},
+    );
+  };
+}
+
 export async function apiDepsFromEnv(env: FunctionEnv, log: (line: string) => void): Promise<ApiDeps> {
   const sql = connectDatabase(functionDatabaseUrl(env), env.OW_DB_POOL_SIZE);
   const signer = await signerFromEnv(env);
-  const kickUrl = env.OW_SCALE_URL;
   return {
     sql,
     signer,
@@ -75,17 +89,7 @@ export async function apiDepsFromEnv(env: FunctionEnv, log: (line: string) => vo
       maxUploadBytes: env.OW_MAX_UPLOAD_BYTES,
       publicUrl: env.OW_PUBLIC_URL,
     },
-    kickScaler: kickUrl
-      ? () => {
-          fetch(kickUrl, {
-            method: "POST",
-            headers: { authorization: `Bearer ${env.OW_SCALE_SECRET ?? ""}` },
-          }).then(
-            (r) => r.body?.cancel(),
-            () => {},
-          );
-        }
-      : undefined,
+    kickScaler: scaleKicker(env),
     log,
   };
 }

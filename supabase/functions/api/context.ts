@@ -61,9 +61,4 @@ export function asCaller<T>(deps: ApiDeps, c: ApiContext, fn: (tx: Tx) => Promis
   return withClaims(deps.sql, c.get("principal").claims, fn);
 }
 
-/** The caller's organization (token's, or a dashboard user's first membership). */
-export async function callerOrg(tx: Tx): Promise<string> {
-  const [row] = await tx<{ org: string | null }[]>`select internal.caller_org() as org`;
-  if (!row?.org) throw new ApiError(403, "forbidden", "this credential belongs to no organization");
-  return row.org;
-}
+export { callerOrg } from "../_shared/db/caller-org.ts";

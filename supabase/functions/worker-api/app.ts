@@ -14,9 +14,9 @@ import {
   ResultUploadQuery,
   StopWorkerRequest,
 } from "../_shared/contract/worker-protocol.ts";
+import { refuseDeclaredOversize } from "../_shared/files/file-ingest.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
 import { createBaseApp, parseWith, queryObject, readJson } from "../_shared/http/base-app.ts";
-import { refuseDeclaredOversize } from "../api/routes/file-ingest.ts";
 import { claimOnce, describeClaim } from "./claim.ts";
 import { asWorker, requireWorker, type WorkerApiDeps, type WorkerEnv } from "./context.ts";
 import { uploadResult } from "./results.ts";

@@ -3,7 +3,7 @@
 // seqs the worker assigns to the job's own events; a retried upload of the same content adds none).
 import type { Principal } from "../_shared/auth/authenticate.ts";
 import { asService } from "../_shared/db/session.ts";
-import { fileStaged, stageStream } from "../api/routes/file-ingest.ts";
+import { fileStaged, stageStream } from "../_shared/files/file-ingest.ts";
 import { asWorker, type WorkerApiDeps } from "./context.ts";
 
 export async function uploadResult(

@@ -64,5 +64,7 @@ export const FilePurpose = z.enum([
   "logprobs",
   "samples",
   "checkpoint",
+  "batch", // OpenAI Batch API input: JSONL of /v1/chat/completions requests
+  "batch_output", // OpenAI batch output/error files assembled from an inference job's results
 ]);
 export type FilePurpose = z.infer<typeof FilePurpose>;

@@ -34,22 +34,24 @@ export function createBaseApp<E extends AppEnv>(options: BaseAppOptions): Hono<E
   return app;
 }
 
+/** Any thrown value as the ApiError to answer with; unexpected ones are logged and become a 500. */
+export function asApiError(c: Context, error: unknown, log?: (line: string) => void): ApiError {
+  const known = error instanceof ApiError ? error : fromDatabaseError(error);
+  if (known) return known;
+  const status = (error as { status?: unknown })?.status;
+  if (status === 413) return new ApiError(413, "payload_too_large", "the request body is too large");
+  log?.(
+    `unhandled error ${c.get("requestId") ?? ""}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  return new ApiError(
+    500,
+    "internal_error",
+    "something went wrong on our side; the request id helps us find it",
+  );
+}
+
 export function renderError(c: Context, error: unknown, log?: (line: string) => void): Response {
-  let apiError = error instanceof ApiError ? error : fromDatabaseError(error);
-  if (!apiError) {
-    const status = (error as { status?: unknown })?.status;
-    if (status === 413) apiError = new ApiError(413, "payload_too_large", "the request body is too large");
-    else {
-      log?.(
-        `unhandled error ${c.get("requestId") ?? ""}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
-      apiError = new ApiError(
-        500,
-        "internal_error",
-        "something went wrong on our side; the request id helps us find it",
-      );
-    }
-  }
+  const apiError = asApiError(c, error, log);
   const body: ErrorBody = {
     error: {
       code: apiError.code,

@@ -11,11 +11,6 @@ import {
 import { hasContentRules } from "../../_shared/datasets/dataset-rules.ts";
 import { DatasetValidator } from "../../_shared/datasets/dataset-validator.ts";
 import { fileIdFromOrgHash } from "../../_shared/files/file-id.ts";
-import { objectKey, stagingKey } from "../../_shared/files/file-store.ts";
-import { ApiError, notFound } from "../../_shared/http/api-error.ts";
-import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
-import { type ApiContext, type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
-import { decodeCursor, page } from "../pagination.ts";
 import {
   FILE_COLUMNS,
   fileStaged,
@@ -23,7 +18,12 @@ import {
   invalidFile,
   refuseDeclaredOversize,
   stageStream,
-} from "./file-ingest.ts";
+} from "../../_shared/files/file-ingest.ts";
+import { objectKey, stagingKey } from "../../_shared/files/file-store.ts";
+import { ApiError, notFound } from "../../_shared/http/api-error.ts";
+import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
+import { type ApiContext, type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
+import { decodeCursor, page } from "../pagination.ts";
 
 /** multipart bodies are parsed in memory by the runtime, so they get a smaller cap than raw streams. */
 const MULTIPART_MAX_BYTES = 100 * 1024 * 1024;

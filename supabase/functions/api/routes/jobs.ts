@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { JobId } from "../../_shared/contract/common.ts";
 import { JobListQuery, JobSubmission } from "../../_shared/contract/jobs.ts";
+import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
+import { canonicalHardwareList } from "../../_shared/hardware/hardware-list.ts";
 import { ApiError, notFound } from "../../_shared/http/api-error.ts";
 import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
@@ -14,26 +16,9 @@ export function jobRoutes(deps: ApiDeps) {
 
   app.post("/jobs", async (c) => {
     const s = parseWith(JobSubmission, await readJson(c, MAX_SUBMISSION_BYTES), "body");
-    s.allowed_hardware = canonicalHardwareList(deps, s.allowed_hardware);
-    const row = await asCaller(deps, c, async (tx) => {
-      // idle_capacity: an active worker of this organization that runs nothing and fits the job —
-      // its claim long-poll takes the job at once, so the scaler need not be woken.
-      const [r] = await tx`select to_jsonb(s.job) as job, s.created, s.reset, exists (
-          select from public.workers w
-          where w.organization_id = (s.job).organization_id and w.image = (s.job).image and w.status = 'active'
-            and not w.shutdown_requested
-            and (case when (s.job).allowed_hardware is not null then w.hardware_type = any ((s.job).allowed_hardware)
-                      else (s.job).requires_vram_gb <= w.vram_gb end)
-            and not exists (select from public.runs r where r.worker_id = w.id and r.status = 'in_progress')
-        ) as idle_capacity
-        from public.submit_job(
-        p_type => ${s.type}, p_image => ${s.image}, p_entrypoint => ${s.entrypoint}::text[], p_params => ${tx.json(s.params as never)},
-        p_mounts => ${tx.json(s.mounts)}, p_requires_vram_gb => ${s.requires_vram_gb}, p_allowed_hardware => ${s.allowed_hardware}::text[],
-        p_priority => ${s.priority}, p_timeout_seconds => ${s.timeout_seconds}, p_max_attempts => ${s.max_attempts},
-        p_secrets => ${s.secrets}::text[], p_model => ${s.model}, p_id_suffix => ${s.id_suffix}, p_force => ${s.force}) s`;
-      return r as { job: Record<string, unknown>; created: boolean; reset: boolean; idle_capacity: boolean };
-    });
-    if ((row.created || row.reset) && !row.idle_capacity) deps.kickScaler?.();
+    s.allowed_hardware = canonicalHardwareList(deps.hardware, s.allowed_hardware);
+    const row = await asCaller(deps, c, (tx) => submitJob(tx, s));
+    if (needsScaler(row)) deps.kickScaler?.();
     return c.json({ ...jobToWire(row.job), created: row.created, reset: row.reset }, row.created ? 201 : 200);
   });
 
@@ -104,20 +89,6 @@ export async function findJob(deps: ApiDeps, c: ApiContext): Promise<Record<stri
   });
   if (!rows[0]) throw notFound("job");
   return rows[0] as Record<string, unknown>;
-}
-
-/** Users write "1x a100" or "A100"; workers report canonical strings, so store those. */
-function canonicalHardwareList(deps: ApiDeps, list: string[] | null): string[] | null {
-  if (!list) return null;
-  const canonical = list.map((h) => deps.hardware.canonical(h));
-  const unknown = list.flatMap((h, i) =>
-    canonical[i]
-      ? []
-      : [{ path: `allowed_hardware.${i}`, message: `unknown hardware "${h}" (see GET /hardware)` }],
-  );
-  if (unknown.length > 0)
-    throw new ApiError(400, "invalid_request", unknown.map((d) => d.message).join("; "), unknown);
-  return [...new Set(canonical as string[])];
 }
 
 function parseParamsFilter(text: string): Record<string, unknown> {

@@ -1,9 +1,9 @@
 // Signed URLs of the local-disk FileStore: GET downloads, PUT uploads. The token in the path is a
 // short-lived JWT naming the object key and the operation, like Storage's signed URLs.
 import { Hono } from "hono";
+import { refuseDeclaredOversize } from "../../_shared/files/file-ingest.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
 import type { ApiDeps, ApiEnv } from "../context.ts";
-import { refuseDeclaredOversize } from "./file-ingest.ts";
 
 export function localFileRoutes(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();

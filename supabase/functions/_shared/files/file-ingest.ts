@@ -1,12 +1,12 @@
 // Streams an upload into the FileStore while hashing, counting and (for datasets) validating it,
 // then files it under its content-addressed id. Identical content in the same organization is
 // stored once: the second upload returns the first one's row.
-import { hasContentRules } from "../../_shared/datasets/dataset-rules.ts";
-import { DatasetValidator } from "../../_shared/datasets/dataset-validator.ts";
-import { type Tx, toWire } from "../../_shared/db/session.ts";
-import { fileIdFromOrgHash, HashingCounter } from "../../_shared/files/file-id.ts";
-import { type FileStore, objectKey, stagingKey } from "../../_shared/files/file-store.ts";
-import { ApiError } from "../../_shared/http/api-error.ts";
+import { hasContentRules } from "../datasets/dataset-rules.ts";
+import { DatasetValidator } from "../datasets/dataset-validator.ts";
+import { type Tx, toWire } from "../db/session.ts";
+import { ApiError } from "../http/api-error.ts";
+import { fileIdFromOrgHash, HashingCounter } from "./file-id.ts";
+import { type FileStore, objectKey, stagingKey } from "./file-store.ts";
 
 export const FILE_COLUMNS = "id, organization_id, filename, purpose, bytes, sha256, created_at";
 

@@ -1,0 +1,228 @@
+// files.create / list / retrieve / content / delete on OpenAI's wire. Uploads go through the same
+// streaming ingest as the native api (hash, size cap, dataset validator, content-addressed id).
+import { z } from "zod";
+import { FileId } from "../../_shared/contract/common.ts";
+import type { FilePurpose } from "../../_shared/contract/enums.ts";
+import {
+  OPENAI_PURPOSE,
+  OpenAIFileCreateFields,
+  OpenAIFileDeleted,
+  OpenAIFileList,
+  OpenAIFileListQuery,
+  OpenAIFileObject,
+  ourPurposes,
+} from "../../_shared/contract/openai/files.ts";
+import { callerOrg } from "../../_shared/db/caller-org.ts";
+import type { Tx } from "../../_shared/db/session.ts";
+import {
+  FILE_COLUMNS,
+  fileStaged,
+  refuseDeclaredOversize,
+  stageStream,
+} from "../../_shared/files/file-ingest.ts";
+import { objectKey } from "../../_shared/files/file-store.ts";
+import { ApiError, notFound } from "../../_shared/http/api-error.ts";
+import { asCaller, type OpenAIDeps, unix } from "../context.ts";
+import { listPage } from "../pagination.ts";
+import { parseParam, route } from "../route.ts";
+
+/** multipart bodies are parsed in memory by the runtime (the native api's cap). */
+const MULTIPART_MAX_BYTES = 100 * 1024 * 1024;
+
+export const FilePath = z.strictObject({ file_id: FileId });
+
+export function fileToOpenAI(row: Record<string, unknown>): OpenAIFileObject {
+  const purpose = String(row.purpose);
+  return {
+    id: String(row.id),
+    object: "file",
+    bytes: Number(row.bytes),
+    created_at: unix(row.created_at),
+    filename: String(row.filename),
+    purpose: OPENAI_PURPOSE[purpose as FilePurpose] ?? purpose,
+    status: "processed",
+    expires_at: null,
+    status_details: null,
+  };
+}
+
+/** The caller's file; a 404 for the path's file, a 400 naming the field for a file a body refers to. */
+export async function findFile(tx: Tx, org: string, id: string, param = "file_id") {
+  const rows = await tx.unsafe(
+    `select ${FILE_COLUMNS} from public.files where organization_id = $1 and id = $2`,
+    [org, id],
+  );
+  if (!rows[0])
+    throw new ApiError(
+      param === "file_id" ? 404 : 400,
+      param === "file_id" ? "not_found" : "invalid_request",
+      `no file with id ${id} in this organization`,
+      [{ path: param, message: "not found" }],
+    );
+  return rows[0] as Record<string, unknown>;
+}
+
+export function fileRoutes(deps: OpenAIDeps) {
+  return [
+    route({
+      method: "post",
+      path: "/files",
+      summary: "Upload a file (multipart `file` + `purpose` fine-tune | batch)",
+      who: "member",
+      body: "multipart/form-data",
+      response: OpenAIFileObject,
+      async handle({ c }) {
+        const { purpose, filename, blob } = await readUpload(c.req.raw);
+        refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
+        const org = await asCaller(deps, c, async (tx) => {
+          const id = await callerOrg(tx);
+          await tx`select internal.require_member(${id})`;
+          return id;
+        });
+        const staged = await stageStream(deps.store, {
+          org,
+          purpose: purpose === "batch" ? "batch" : await datasetPurpose(blob),
+          filename,
+          body: blob.stream(),
+          maxBytes: deps.config.maxUploadBytes,
+        });
+        const result = await asCaller(deps, c, (tx) => fileStaged(tx, deps.store, staged));
+        return fileToOpenAI(result.file);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/files",
+      summary: "List files (purpose, order, after, limit)",
+      who: "member",
+      query: OpenAIFileListQuery,
+      response: OpenAIFileList,
+      async handle({ c, query }) {
+        const purposes = query.purpose === undefined ? null : ourPurposes(query.purpose);
+        const rows = await asCaller(deps, c, async (tx) =>
+          listPage(tx, {
+            table: "public.files",
+            columns: FILE_COLUMNS,
+            org: await callerOrg(tx),
+            filter: "($4::text[] is null or purpose = any ($4::text[]))",
+            filterValues: [purposes],
+            after: query.after,
+            limit: query.limit,
+            order: query.order,
+          }),
+        );
+        return rows(fileToOpenAI);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/files/:file_id",
+      summary: "Retrieve a file",
+      who: "member",
+      params: FilePath,
+      response: OpenAIFileObject,
+      async handle({ c, params }) {
+        return fileToOpenAI(
+          await asCaller(deps, c, async (tx) => findFile(tx, await callerOrg(tx), params.file_id)),
+        );
+      },
+    }),
+    route({
+      method: "get",
+      path: "/files/:file_id/content",
+      summary: "The file's bytes",
+      who: "member",
+      params: FilePath,
+      response: z.instanceof(Uint8Array),
+      async handle({ c, params }) {
+        const file = await asCaller(deps, c, async (tx) => findFile(tx, await callerOrg(tx), params.file_id));
+        const key = objectKey(String(file.organization_id), String(file.id));
+        if (deps.store.kind !== "local") return c.redirect(await deps.store.signedDownloadUrl(key, 600), 302);
+        const stream = await deps.store.get(key);
+        if (!stream) throw notFound("file content");
+        return new Response(stream, {
+          headers: {
+            "content-type": "application/octet-stream",
+            "content-length": String(file.bytes),
+            "x-request-id": c.get("requestId"),
+          },
+        });
+      },
+    }),
+    route({
+      method: "delete",
+      path: "/files/:file_id",
+      summary: "Delete a file",
+      who: "member",
+      params: FilePath,
+      response: OpenAIFileDeleted,
+      async handle({ c, params }) {
+        const deleted = await asCaller(deps, c, async (tx) => {
+          const org = await callerOrg(tx);
+          await findFile(tx, org, params.file_id);
+          return tx`delete from public.files where organization_id = ${org} and id = ${params.file_id} returning organization_id, id`;
+        });
+        const row = deleted[0];
+        if (!row) throw notFound("file");
+        await deps.store.delete(objectKey(String(row.organization_id), String(row.id)));
+        return { id: params.file_id, object: "file" as const, deleted: true };
+      },
+    }),
+  ];
+}
+
+async function readUpload(request: Request) {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.startsWith("multipart/form-data"))
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      "upload files as multipart/form-data (`file` and `purpose`)",
+    );
+  const length = Number(request.headers.get("content-length") ?? "NaN");
+  if (!(length <= MULTIPART_MAX_BYTES))
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `multipart uploads need a content-length of at most ${MULTIPART_MAX_BYTES} bytes`,
+    );
+  const form = await request.formData().catch(() => {
+    throw new ApiError(400, "invalid_request", "the multipart body could not be parsed", [
+      { path: "file", message: "malformed multipart" },
+    ]);
+  });
+  const fields: Record<string, string> = {};
+  for (const [key, value] of form.entries()) if (key !== "file") fields[key] = String(value);
+  const { purpose } = parseParam(OpenAIFileCreateFields, fields, "form");
+  const file = form.get("file");
+  if (!(file instanceof Blob))
+    throw new ApiError(400, "invalid_request", "the multipart body needs a `file` part", [
+      { path: "file", message: "required" },
+    ]);
+  const filename = parseParam(
+    z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[^\0/\\]+$/, "must be a plain file name"),
+    (file as File).name || "upload.jsonl",
+    "file name",
+  );
+  return { purpose, filename, blob: file };
+}
+
+/**
+ * `fine-tune` files are SFT conversations unless the first row is a preference pair; either way
+ * the whole file then goes through that purpose's validator while it streams to storage.
+ */
+async function datasetPurpose(blob: Blob): Promise<"conversations" | "preference"> {
+  const head = await blob.slice(0, 1_000_000).text();
+  const first = head.split("\n", 1)[0] ?? "";
+  try {
+    const row = JSON.parse(first) as Record<string, unknown>;
+    if (row && typeof row === "object" && ("chosen" in row || "rejected" in row)) return "preference";
+  } catch {
+    // the validator reports the line
+  }
+  return "conversations";
+}

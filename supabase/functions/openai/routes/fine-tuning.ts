@@ -1,0 +1,188 @@
+// fine_tuning.jobs: create / list / retrieve / cancel / list events / list checkpoints. A job here
+// is our built-in `fine-tuning` job (same id); creation goes through public.submit_job, so a
+// retried create — the client retries POSTs on timeouts and 5xx — returns the same job.
+import { z } from "zod";
+import { JobId } from "../../_shared/contract/common.ts";
+import { JobSubmission } from "../../_shared/contract/jobs.ts";
+import {
+  CheckpointListQuery,
+  EventListQuery,
+  FineTuningJob,
+  FineTuningJobCheckpointList,
+  FineTuningJobCreate,
+  FineTuningJobEventList,
+  FineTuningJobList,
+  FineTuningJobListQuery,
+  jobStatusOf,
+} from "../../_shared/contract/openai/fine-tuning.ts";
+import { callerOrg } from "../../_shared/db/caller-org.ts";
+import type { Tx } from "../../_shared/db/session.ts";
+import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
+import { canonicalHardwareList } from "../../_shared/hardware/hardware-list.ts";
+import { ApiError } from "../../_shared/http/api-error.ts";
+import { builtinScriptMounts } from "../builtin-mounts.ts";
+import { asCaller, type OpenAIDeps } from "../context.ts";
+import { checkpointsOf, eventsOf } from "../fine-tuning/events.ts";
+import { fineTuningSubmission } from "../fine-tuning/submission.ts";
+import { FINE_TUNING_COLUMNS, fineTuningJobToOpenAI, resultFilesOf } from "../fine-tuning/wire.ts";
+import { listPage, pageOf } from "../pagination.ts";
+import { route } from "../route.ts";
+import { findFile } from "./files.ts";
+
+const JobPath = z.strictObject({ fine_tuning_job_id: JobId });
+const FINE_TUNING_TYPE = "fine-tuning";
+
+/** The caller's fine-tuning job, or a 404 naming the id. */
+export async function findFineTuningJob(tx: Tx, org: string, id: string) {
+  const [row] = await tx.unsafe(
+    `select ${FINE_TUNING_COLUMNS} from public.jobs where organization_id = $1 and id = $2 and type = $3`,
+    [org, id, FINE_TUNING_TYPE],
+  );
+  if (!row)
+    throw new ApiError(404, "not_found", `no fine-tuning job with id ${id}`, [
+      { path: "fine_tuning_job_id", message: "not found" },
+    ]);
+  return row as Record<string, unknown>;
+}
+
+async function withResults(tx: Tx, org: string, row: Record<string, unknown>) {
+  const files = await resultFilesOf(tx, org, [String(row.id)]);
+  return fineTuningJobToOpenAI(row, files.get(String(row.id)) ?? []);
+}
+
+export function fineTuningRoutes(deps: OpenAIDeps) {
+  return [
+    route({
+      method: "post",
+      path: "/fine_tuning/jobs",
+      summary: "Create a fine-tuning job (our built-in `fine-tuning` job)",
+      who: "member",
+      body: FineTuningJobCreate,
+      maxBodyBytes: 1_000_000,
+      response: FineTuningJob,
+      async handle({ c, body }) {
+        const ext = body.openweights;
+        const allowed = canonicalHardwareList(
+          deps.hardware,
+          ext?.allowed_hardware ?? null,
+          "openweights.allowed_hardware",
+        );
+        const outcome = await asCaller(deps, c, async (tx) => {
+          const org = await callerOrg(tx);
+          await tx`select internal.require_member(${org})`;
+          await findFile(tx, org, body.training_file, "training_file");
+          if (body.validation_file) await findFile(tx, org, body.validation_file, "validation_file");
+          const scripts = await builtinScriptMounts(deps, tx, org);
+          const submission = fineTuningSubmission(body, org, scripts, deps.config.images.training);
+          const parsed = JobSubmission.parse({ ...submission, allowed_hardware: allowed });
+          const result = await submitJob(tx, parsed);
+          const [row] = await tx.unsafe(`select ${FINE_TUNING_COLUMNS} from public.jobs where id = $1`, [
+            String(result.job.id),
+          ]);
+          return { result, wire: await withResults(tx, org, row as Record<string, unknown>) };
+        });
+        if (needsScaler(outcome.result)) deps.kickScaler?.();
+        return outcome.wire;
+      },
+    }),
+    route({
+      method: "get",
+      path: "/fine_tuning/jobs",
+      summary: "List fine-tuning jobs, newest first (after, limit, metadata[k]=v, status)",
+      who: "member",
+      query: FineTuningJobListQuery,
+      response: FineTuningJobList,
+      async handle({ c, query }) {
+        return asCaller(deps, c, async (tx) => {
+          const org = await callerOrg(tx);
+          const toPage = await listPage(tx, {
+            table: "public.jobs",
+            columns: FINE_TUNING_COLUMNS,
+            org,
+            filter: `type = $4 and ($5::jsonb is null or params @> $5::jsonb)
+              and ($6::public.job_status is null or status = $6::public.job_status)`,
+            filterValues: [
+              FINE_TUNING_TYPE,
+              query.metadata ? { meta: query.metadata } : null,
+              query.status ? jobStatusOf(query.status) : null,
+            ],
+            after: query.after,
+            limit: query.limit,
+          });
+          const page = toPage((row) => row);
+          const files = await resultFilesOf(
+            tx,
+            org,
+            page.data.map((r) => String(r.id)),
+          );
+          return {
+            ...page,
+            data: page.data.map((r) => fineTuningJobToOpenAI(r, files.get(String(r.id)) ?? [])),
+          };
+        });
+      },
+    }),
+    route({
+      method: "get",
+      path: "/fine_tuning/jobs/:fine_tuning_job_id",
+      summary: "Retrieve a fine-tuning job",
+      who: "member",
+      params: JobPath,
+      response: FineTuningJob,
+      async handle({ c, params }) {
+        return asCaller(deps, c, async (tx) => {
+          const org = await callerOrg(tx);
+          return withResults(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
+        });
+      },
+    }),
+    route({
+      method: "post",
+      path: "/fine_tuning/jobs/:fine_tuning_job_id/cancel",
+      summary: "Cancel a fine-tuning job (public.cancel_job)",
+      who: "member",
+      params: JobPath,
+      response: FineTuningJob,
+      async handle({ c, params }) {
+        return asCaller(deps, c, async (tx) => {
+          const org = await callerOrg(tx);
+          await findFineTuningJob(tx, org, params.fine_tuning_job_id);
+          await tx`select public.cancel_job(${params.fine_tuning_job_id})`;
+          return withResults(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
+        });
+      },
+    }),
+    route({
+      method: "get",
+      path: "/fine_tuning/jobs/:fine_tuning_job_id/events",
+      summary: "List a job's events, newest first (messages and `metrics`)",
+      who: "member",
+      params: JobPath,
+      query: EventListQuery,
+      response: FineTuningJobEventList,
+      async handle({ c, params, query }) {
+        const events = await asCaller(deps, c, async (tx) => {
+          const org = await callerOrg(tx);
+          return eventsOf(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
+        });
+        return pageOf(events, query.after, query.limit);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/fine_tuning/jobs/:fine_tuning_job_id/checkpoints",
+      summary: "List a job's checkpoints, newest first",
+      who: "member",
+      params: JobPath,
+      query: CheckpointListQuery,
+      response: FineTuningJobCheckpointList,
+      async handle({ c, params, query }) {
+        const checkpoints = await asCaller(deps, c, async (tx) => {
+          const org = await callerOrg(tx);
+          return checkpointsOf(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
+        });
+        return pageOf(checkpoints, query.after, query.limit);
+      },
+    }),
+  ];
+}
