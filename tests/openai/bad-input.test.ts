@@ -19,12 +19,22 @@ interface Case {
 let stack: TestStack;
 let fileId: string;
 let jobId: string;
+let batchId: string;
+let badBatchId: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
   const openai = openaiClient(stack);
   fileId = (await upload(openai, jsonl(SFT_ROWS))).id;
   jobId = (await openai.fineTuning.jobs.create({ model: "Qwen/Qwen3-0.6B", training_file: fileId })).id;
+  const line = {
+    custom_id: "a",
+    method: "POST",
+    url: "/v1/chat/completions",
+    body: { model: "Qwen/Qwen3-0.6B", messages: [{ role: "user", content: "hi" }] },
+  };
+  batchId = (await upload(openai, jsonl([line]), "batch", "in.jsonl")).id;
+  badBatchId = (await upload(openai, "not json\n", "batch", "bad.jsonl")).id;
 }, 120_000);
 afterAll(async () => stack?.stop());
 
@@ -37,6 +47,10 @@ function form(fields: Record<string, string>, file?: string, name = "x.jsonl"): 
 
 function ft(body: Record<string, unknown>): object {
   return { model: "Qwen/Qwen3-0.6B", training_file: fileId, ...body };
+}
+
+function batch(body: Record<string, unknown>): object {
+  return { input_file_id: batchId, endpoint: "/v1/chat/completions", completion_window: "24h", ...body };
 }
 
 function cases(): Case[] {
@@ -446,6 +460,180 @@ function cases(): Case[] {
       path: "/fine_tuning/jobs/Not-A-Job/checkpoints",
       status: 400,
       param: "fine_tuning_job_id",
+    },
+    {
+      name: "batch body not an object",
+      method: "POST",
+      path: "/batches",
+      body: "[]",
+      headers: { "content-type": "application/json" },
+      status: 400,
+      param: null,
+    },
+    {
+      name: "batch without input file",
+      method: "POST",
+      path: "/batches",
+      body: { endpoint: "/v1/chat/completions", completion_window: "24h" },
+      status: 400,
+      param: "input_file_id",
+    },
+    {
+      name: "batch for embeddings",
+      method: "POST",
+      path: "/batches",
+      body: batch({ endpoint: "/v1/embeddings" }),
+      status: 400,
+      param: "endpoint",
+    },
+    {
+      name: "batch window 1h",
+      method: "POST",
+      path: "/batches",
+      body: batch({ completion_window: "1h" }),
+      status: 400,
+      param: "completion_window",
+    },
+    {
+      name: "batch unknown field",
+      method: "POST",
+      path: "/batches",
+      body: batch({ colour: 1 }),
+      status: 400,
+      param: "colour",
+    },
+    {
+      name: "batch unknown input file",
+      method: "POST",
+      path: "/batches",
+      body: batch({ input_file_id: "batch:file-000000000000" }),
+      status: 400,
+      param: "input_file_id",
+    },
+    {
+      name: "batch over a fine-tune file",
+      method: "POST",
+      path: "/batches",
+      body: batch({ input_file_id: fileId }),
+      status: 400,
+      param: "input_file_id",
+    },
+    {
+      name: "batch over invalid JSON lines",
+      method: "POST",
+      path: "/batches",
+      body: batch({ input_file_id: badBatchId }),
+      status: 400,
+      param: "input_file_id",
+    },
+    {
+      name: "batch extension param set by the requests",
+      method: "POST",
+      path: "/batches",
+      body: batch({ openweights: { params: { temperature: 1 } } }),
+      status: 400,
+      param: "openweights.params.temperature",
+    },
+    {
+      name: "batch extension param unknown",
+      method: "POST",
+      path: "/batches",
+      body: batch({ openweights: { params: { beam: 4 } } }),
+      status: 400,
+      param: "openweights.params.beam",
+    },
+    {
+      name: "batch metadata not strings",
+      method: "POST",
+      path: "/batches",
+      body: batch({ metadata: { a: [] } }),
+      status: 400,
+      param: "metadata.a",
+    },
+    { name: "batches limit 0", method: "GET", path: "/batches?limit=0", status: 400, param: "limit" },
+    {
+      name: "batches after an unknown id",
+      method: "GET",
+      path: "/batches?after=inference-000000000000",
+      status: 400,
+      param: "after",
+    },
+    {
+      name: "retrieve a malformed batch id",
+      method: "GET",
+      path: "/batches/batch_abc",
+      status: 400,
+      param: "batch_id",
+    },
+    {
+      name: "retrieve an unknown batch",
+      method: "GET",
+      path: "/batches/inference-000000000000",
+      status: 404,
+      param: "batch_id",
+    },
+    {
+      name: "cancel an unknown batch",
+      method: "POST",
+      path: "/batches/inference-000000000000/cancel",
+      status: 404,
+      param: "batch_id",
+    },
+    {
+      name: "retrieve an unknown model",
+      method: "GET",
+      path: "/models/nobody%2Fnothing",
+      status: 404,
+      param: "model",
+    },
+    {
+      name: "chat without messages",
+      method: "POST",
+      path: "/chat/completions",
+      body: { model: "m/m" },
+      status: 400,
+      param: "messages",
+    },
+    {
+      name: "chat without model",
+      method: "POST",
+      path: "/chat/completions",
+      body: { messages: [{ role: "user", content: "x" }] },
+      status: 400,
+      param: "model",
+    },
+    {
+      name: "chat with a bad role",
+      method: "POST",
+      path: "/chat/completions",
+      body: { model: "m/m", messages: [{ role: "robot", content: "x" }] },
+      status: 400,
+      param: "messages.0",
+    },
+    {
+      name: "chat stream not a boolean",
+      method: "POST",
+      path: "/chat/completions",
+      body: { model: "m/m", messages: [{ role: "user", content: "x" }], stream: "yes" },
+      status: 400,
+      param: "stream",
+    },
+    {
+      name: "chat to an undeployed model",
+      method: "POST",
+      path: "/chat/completions",
+      body: { model: "m/m", messages: [{ role: "user", content: "x" }] },
+      status: 404,
+      param: "model",
+    },
+    {
+      name: "an Idempotency-Key with spaces",
+      method: "POST",
+      path: "/fine_tuning/jobs",
+      body: ft({}),
+      headers: { "idempotency-key": "a b" },
+      status: 400,
+      param: "Idempotency-Key",
     },
     {
       name: "no credentials",

@@ -1,6 +1,6 @@
 // The official client retries POSTs after 429/5xx and lost responses (it sends no Idempotency-Key).
 // A create whose answer was lost and retried must give back the same job, not a second one.
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 import { jsonl, openaiClient, SFT_ROWS, upload, writtenRows } from "./support.ts";
@@ -68,4 +68,45 @@ it("gives up with the error class of the last answer when retries run out", asyn
   const retrying = openaiClient(stack, stack.adminToken, { maxRetries: 1, fetch: lossy.fetch });
   await expect(retrying.files.list()).rejects.toBeInstanceOf(OpenAI.InternalServerError);
   expect(lossy.seen).toHaveLength(2);
+});
+
+it("an Idempotency-Key returns what it made, even after a cancel, and refuses another request", async () => {
+  const openai = openaiClient(stack);
+  const training = await upload(openai, jsonl([{ text: "idempotent" }]));
+  const body = { model: "Qwen/Qwen3-0.6B", training_file: training.id, suffix: "idem" };
+  const keyed = { headers: { "Idempotency-Key": "create-42" } };
+  const job = await openai.fineTuning.jobs.create(body, keyed);
+  await openai.fineTuning.jobs.cancel(job.id);
+  const replayed = await openai.fineTuning.jobs.create(body, keyed);
+  expect(replayed).toMatchObject({ id: job.id, status: "cancelled" });
+  // without a key the same content is the same job, and a cancelled one is queued again
+  expect(await openai.fineTuning.jobs.create(body)).toMatchObject({ id: job.id, status: "queued" });
+  const other = await openai.fineTuning.jobs.create({ ...body, seed: 1 }, keyed).catch((e: unknown) => e);
+  expect(other).toBeInstanceOf(OpenAI.ConflictError);
+  const malformed = await openai.fineTuning.jobs
+    .create(body, { headers: { "Idempotency-Key": "has space" } })
+    .catch((e: unknown) => e);
+  expect(malformed).toBeInstanceOf(OpenAI.BadRequestError);
+  expect((malformed as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("Idempotency-Key");
+});
+
+it("an Idempotency-Key on an upload returns the first file and refuses other bytes", async () => {
+  const openai = openaiClient(stack);
+  const keyed = { headers: { "Idempotency-Key": "upload-1" } };
+  const first = await openai.files.create(
+    { file: await toFile(Buffer.from(jsonl([{ text: "a" }])), "a.jsonl"), purpose: "fine-tune" },
+    keyed,
+  );
+  const again = await openai.files.create(
+    { file: await toFile(Buffer.from(jsonl([{ text: "a" }])), "a.jsonl"), purpose: "fine-tune" },
+    keyed,
+  );
+  expect(again.id).toBe(first.id);
+  const other = await openai.files
+    .create(
+      { file: await toFile(Buffer.from(jsonl([{ text: "b" }])), "a.jsonl"), purpose: "fine-tune" },
+      keyed,
+    )
+    .catch((e: unknown) => e);
+  expect(other).toBeInstanceOf(OpenAI.ConflictError);
 });

@@ -8,14 +8,23 @@ import { ApiError } from "../_shared/http/api-error.ts";
 import { asApiError, createBaseApp } from "../_shared/http/base-app.ts";
 import type { OpenAIDeps, OpenAIEnv } from "./context.ts";
 import { type AnyRoute, mountRoutes } from "./route.ts";
+import { batchRoutes } from "./routes/batches.ts";
+import { chatRoutes } from "./routes/chat.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { fineTuningRoutes } from "./routes/fine-tuning.ts";
+import { modelRoutes } from "./routes/models.ts";
 
 export type { OpenAIDeps };
 
 /** Every route of the function, as declared (docs and tests read this list). */
 export function openAIRoutes(deps: OpenAIDeps): AnyRoute[] {
-  return [...fileRoutes(deps), ...fineTuningRoutes(deps)];
+  return [
+    ...fileRoutes(deps),
+    ...fineTuningRoutes(deps),
+    ...batchRoutes(deps),
+    ...modelRoutes(deps),
+    ...chatRoutes(deps),
+  ];
 }
 
 export function makeApp(deps: OpenAIDeps) {

@@ -26,6 +26,8 @@ export interface OpenAIDeps {
   /** The built-in jobs' Python scripts (`training/train.py` → bytes), mounted into their jobs. */
   jobScripts: () => Promise<Record<string, Uint8Array>>;
   kickScaler?: () => void;
+  /** Reaches deployments for chat completions (global fetch unless given). */
+  fetch?: typeof fetch;
   log?: (line: string) => void;
 }
 

@@ -1,6 +1,8 @@
 // files.create / list / retrieve / content / delete on OpenAI's wire. Uploads go through the same
 // streaming ingest as the native api (hash, size cap, dataset validator, content-addressed id).
+import { sha256 } from "@noble/hashes/sha2.js";
 import { z } from "zod";
+import { hex } from "../../_shared/auth/hashing.ts";
 import { FileId } from "../../_shared/contract/common.ts";
 import type { FilePurpose } from "../../_shared/contract/enums.ts";
 import {
@@ -22,7 +24,8 @@ import {
 } from "../../_shared/files/file-ingest.ts";
 import { objectKey } from "../../_shared/files/file-store.ts";
 import { ApiError, notFound } from "../../_shared/http/api-error.ts";
-import { asCaller, type OpenAIDeps, unix } from "../context.ts";
+import { asCaller, type OpenAIContext, type OpenAIDeps, unix } from "../context.ts";
+import { idempotencyKey, idempotent } from "../idempotency.ts";
 import { listPage } from "../pagination.ts";
 import { parseParam, route } from "../route.ts";
 
@@ -62,6 +65,30 @@ export async function findFile(tx: Tx, org: string, id: string, param = "file_id
   return rows[0] as Record<string, unknown>;
 }
 
+type Upload = Awaited<ReturnType<typeof readUpload>>;
+
+async function createFile(deps: OpenAIDeps, c: OpenAIContext, { purpose, filename, blob }: Upload) {
+  refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
+  const org = await asCaller(deps, c, async (tx) => {
+    const id = await callerOrg(tx);
+    await tx`select internal.require_member(${id})`;
+    return id;
+  });
+  const staged = await stageStream(deps.store, {
+    org,
+    purpose: purpose === "batch" ? "batch" : await datasetPurpose(blob),
+    filename,
+    body: blob.stream(),
+    maxBytes: deps.config.maxUploadBytes,
+  });
+  const result = await asCaller(deps, c, (tx) => fileStaged(tx, deps.store, staged));
+  return fileToOpenAI(result.file);
+}
+
+function retrieveFile(deps: OpenAIDeps, c: OpenAIContext, id: string) {
+  return asCaller(deps, c, async (tx) => fileToOpenAI(await findFile(tx, await callerOrg(tx), id)));
+}
+
 export function fileRoutes(deps: OpenAIDeps) {
   return [
     route({
@@ -72,22 +99,13 @@ export function fileRoutes(deps: OpenAIDeps) {
       body: "multipart/form-data",
       response: OpenAIFileObject,
       async handle({ c }) {
-        const { purpose, filename, blob } = await readUpload(c.req.raw);
-        refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
-        const org = await asCaller(deps, c, async (tx) => {
-          const id = await callerOrg(tx);
-          await tx`select internal.require_member(${id})`;
-          return id;
-        });
-        const staged = await stageStream(deps.store, {
-          org,
-          purpose: purpose === "batch" ? "batch" : await datasetPurpose(blob),
-          filename,
-          body: blob.stream(),
-          maxBytes: deps.config.maxUploadBytes,
-        });
-        const result = await asCaller(deps, c, (tx) => fileStaged(tx, deps.store, staged));
-        return fileToOpenAI(result.file);
+        const upload = await readUpload(c.req.raw);
+        const create = () => createFile(deps, c, upload);
+        if (idempotencyKey(c) === null) return create();
+        // The request's fingerprint covers the content: a key reused for other bytes is a conflict.
+        const digest = hex(sha256(new Uint8Array(await upload.blob.arrayBuffer())));
+        const print = { purpose: upload.purpose, filename: upload.filename, sha256: digest };
+        return idempotent(deps, c, "POST /files", print, create, (id) => retrieveFile(deps, c, id));
       },
     }),
     route({

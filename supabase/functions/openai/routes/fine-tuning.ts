@@ -21,10 +21,11 @@ import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
 import { canonicalHardwareList } from "../../_shared/hardware/hardware-list.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
 import { builtinScriptMounts } from "../builtin-mounts.ts";
-import { asCaller, type OpenAIDeps } from "../context.ts";
+import { asCaller, type OpenAIContext, type OpenAIDeps } from "../context.ts";
 import { checkpointsOf, eventsOf } from "../fine-tuning/events.ts";
 import { fineTuningSubmission } from "../fine-tuning/submission.ts";
 import { FINE_TUNING_COLUMNS, fineTuningJobToOpenAI, resultFilesOf } from "../fine-tuning/wire.ts";
+import { idempotent } from "../idempotency.ts";
 import { listPage, pageOf } from "../pagination.ts";
 import { route } from "../route.ts";
 import { findFile } from "./files.ts";
@@ -50,6 +51,42 @@ async function withResults(tx: Tx, org: string, row: Record<string, unknown>) {
   return fineTuningJobToOpenAI(row, files.get(String(row.id)) ?? []);
 }
 
+async function createJob(
+  deps: OpenAIDeps,
+  c: OpenAIContext,
+  body: FineTuningJobCreate,
+): Promise<FineTuningJob> {
+  const ext = body.openweights;
+  const allowed = canonicalHardwareList(
+    deps.hardware,
+    ext?.allowed_hardware ?? null,
+    "openweights.allowed_hardware",
+  );
+  const outcome = await asCaller(deps, c, async (tx) => {
+    const org = await callerOrg(tx);
+    await tx`select internal.require_member(${org})`;
+    await findFile(tx, org, body.training_file, "training_file");
+    if (body.validation_file) await findFile(tx, org, body.validation_file, "validation_file");
+    const scripts = await builtinScriptMounts(deps, tx, org);
+    const submission = fineTuningSubmission(body, org, scripts, deps.config.images.training);
+    const parsed = JobSubmission.parse({ ...submission, allowed_hardware: allowed });
+    const result = await submitJob(tx, parsed);
+    const [row] = await tx.unsafe(`select ${FINE_TUNING_COLUMNS} from public.jobs where id = $1`, [
+      String(result.job.id),
+    ]);
+    return { result, wire: await withResults(tx, org, row as Record<string, unknown>) };
+  });
+  if (needsScaler(outcome.result)) deps.kickScaler?.();
+  return outcome.wire;
+}
+
+function retrieveJob(deps: OpenAIDeps, c: OpenAIContext, id: string): Promise<FineTuningJob> {
+  return asCaller(deps, c, async (tx) => {
+    const org = await callerOrg(tx);
+    return withResults(tx, org, await findFineTuningJob(tx, org, id));
+  });
+}
+
 export function fineTuningRoutes(deps: OpenAIDeps) {
   return [
     route({
@@ -60,30 +97,15 @@ export function fineTuningRoutes(deps: OpenAIDeps) {
       body: FineTuningJobCreate,
       maxBodyBytes: 1_000_000,
       response: FineTuningJob,
-      async handle({ c, body }) {
-        const ext = body.openweights;
-        const allowed = canonicalHardwareList(
-          deps.hardware,
-          ext?.allowed_hardware ?? null,
-          "openweights.allowed_hardware",
-        );
-        const outcome = await asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          await tx`select internal.require_member(${org})`;
-          await findFile(tx, org, body.training_file, "training_file");
-          if (body.validation_file) await findFile(tx, org, body.validation_file, "validation_file");
-          const scripts = await builtinScriptMounts(deps, tx, org);
-          const submission = fineTuningSubmission(body, org, scripts, deps.config.images.training);
-          const parsed = JobSubmission.parse({ ...submission, allowed_hardware: allowed });
-          const result = await submitJob(tx, parsed);
-          const [row] = await tx.unsafe(`select ${FINE_TUNING_COLUMNS} from public.jobs where id = $1`, [
-            String(result.job.id),
-          ]);
-          return { result, wire: await withResults(tx, org, row as Record<string, unknown>) };
-        });
-        if (needsScaler(outcome.result)) deps.kickScaler?.();
-        return outcome.wire;
-      },
+      handle: ({ c, body }) =>
+        idempotent(
+          deps,
+          c,
+          "POST /fine_tuning/jobs",
+          body,
+          () => createJob(deps, c, body),
+          (id) => retrieveJob(deps, c, id),
+        ),
     }),
     route({
       method: "get",
@@ -129,12 +151,7 @@ export function fineTuningRoutes(deps: OpenAIDeps) {
       who: "member",
       params: JobPath,
       response: FineTuningJob,
-      async handle({ c, params }) {
-        return asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          return withResults(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
-        });
-      },
+      handle: ({ c, params }) => retrieveJob(deps, c, params.fine_tuning_job_id),
     }),
     route({
       method: "post",
