@@ -40,6 +40,11 @@ async function scriptFiles(deps: OpenAIDeps, org: string): Promise<ScriptFile[]>
   return files;
 }
 
+/** target → file id of every script in this organization (computed; nothing is read or stored). */
+export async function scriptMountIds(deps: OpenAIDeps, org: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await scriptFiles(deps, org)).map((f) => [f.target, f.id]));
+}
+
 /** target → file id of every script, each stored in the organization if it was not already. */
 export async function builtinScriptMounts(
   deps: OpenAIDeps,
