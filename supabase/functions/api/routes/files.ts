@@ -10,6 +10,7 @@ import {
 } from "../../_shared/contract/files.ts";
 import { hasContentRules } from "../../_shared/datasets/dataset-rules.ts";
 import { DatasetValidator } from "../../_shared/datasets/dataset-validator.ts";
+import { fileContentResponse } from "../../_shared/files/file-content.ts";
 import { fileIdFromOrgHash } from "../../_shared/files/file-id.ts";
 import {
   FILE_COLUMNS,
@@ -164,20 +165,9 @@ export function fileRoutes(deps: ApiDeps) {
 
   app.get("/files/:id", async (c) => c.json(fileToWire(await findFile(deps, c))));
 
-  app.get("/files/:id/content", async (c) => {
-    const file = await findFile(deps, c);
-    const key = objectKey(String(file.organization_id), String(file.id));
-    if (deps.store.kind !== "local") return c.redirect(await deps.store.signedDownloadUrl(key, 600), 302);
-    const stream = await deps.store.get(key);
-    if (!stream) throw notFound("file content");
-    return new Response(stream, {
-      headers: {
-        "content-type": "application/octet-stream",
-        "content-length": String(file.bytes),
-        "x-request-id": c.get("requestId"),
-      },
-    });
-  });
+  app.get("/files/:id/content", async (c) =>
+    fileContentResponse(deps.store, await findFile(deps, c), c.get("requestId")),
+  );
 
   app.delete("/files/:id", async (c) => {
     const id = parseWith(FileId, c.req.param("id"), "file id");

@@ -16,6 +16,7 @@ import {
 } from "../../_shared/contract/openai/files.ts";
 import { callerOrg } from "../../_shared/db/caller-org.ts";
 import type { Tx } from "../../_shared/db/session.ts";
+import { fileContentResponse } from "../../_shared/files/file-content.ts";
 import {
   FILE_COLUMNS,
   fileStaged,
@@ -154,17 +155,7 @@ export function fileRoutes(deps: OpenAIDeps) {
       response: z.instanceof(Uint8Array),
       async handle({ c, params }) {
         const file = await asCaller(deps, c, async (tx) => findFile(tx, await callerOrg(tx), params.file_id));
-        const key = objectKey(String(file.organization_id), String(file.id));
-        if (deps.store.kind !== "local") return c.redirect(await deps.store.signedDownloadUrl(key, 600), 302);
-        const stream = await deps.store.get(key);
-        if (!stream) throw notFound("file content");
-        return new Response(stream, {
-          headers: {
-            "content-type": "application/octet-stream",
-            "content-length": String(file.bytes),
-            "x-request-id": c.get("requestId"),
-          },
-        });
+        return fileContentResponse(deps.store, file, c.get("requestId"));
       },
     }),
     route({
