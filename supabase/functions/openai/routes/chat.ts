@@ -50,7 +50,7 @@ async function startDeployment(deps: OpenAIDeps, tx: Tx, org: string, model: str
 }
 
 /** The deployment to send this request to, or why there is none. */
-async function route_(
+async function deploymentFor(
   deps: OpenAIDeps,
   c: OpenAIContext,
   model: string,
@@ -77,7 +77,7 @@ async function route_(
 }
 
 async function forward(deps: OpenAIDeps, c: OpenAIContext, body: ChatCompletionRequest): Promise<Response> {
-  const endpoint = await route_(deps, c, body.model);
+  const endpoint = await deploymentFor(deps, c, body.model);
   let upstream: Response;
   try {
     upstream = await (deps.fetch ?? fetch)(`${endpoint.baseURL}/chat/completions`, {
