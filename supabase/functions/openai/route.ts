@@ -7,7 +7,7 @@
  */
 import type { Hono } from "hono";
 import type { z } from "zod";
-import { authenticate } from "../_shared/auth/authenticate.ts";
+import { authenticate, requestSource } from "../_shared/auth/authenticate.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
 import { readJson, zodDetails } from "../_shared/http/base-app.ts";
 import type { OpenAIContext, OpenAIDeps, OpenAIEnv } from "./context.ts";
@@ -98,7 +98,12 @@ function badQuery(key: string) {
 }
 
 export async function authenticateMember(deps: OpenAIDeps, c: OpenAIContext): Promise<void> {
-  const principal = await authenticate(deps.sql, deps.signer, c.req.header("authorization"));
+  const principal = await authenticate(
+    deps.sql,
+    deps.signer,
+    c.req.header("authorization"),
+    requestSource(c.req.raw.headers),
+  );
   if (principal.tokenRole === "worker")
     throw new ApiError(403, "forbidden", "worker tokens can only use the worker-api");
   c.set("principal", principal);
