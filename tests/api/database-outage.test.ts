@@ -2,7 +2,7 @@
 // Retry-After and the stable code `database_unavailable` — a client's retry loop knows to wait —
 // never `500 internal_error`; once it is back they answer normally without a restart.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { type LooseBody, startTestStack, type TestStack } from "../support/stack.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 
 let stack: TestStack;
@@ -22,8 +22,7 @@ afterAll(async () => {
 
 interface Answer {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies loosely
-  body: Record<string, any> | undefined;
+  body: LooseBody | undefined;
   retryAfter: string | null;
 }
 

@@ -1,11 +1,12 @@
 // The CPU Python environment of the ML suites and the tiny models the jobs load: the venv that
 // scripts/ml/ensure-venv.sh builds (keyed by the pinned requirements), and two tiny random models
 // built once per builder version by sdk/job-scripts/tests/tiny_models.py (no Hub at any point).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { repoRoot } from "../../scripts/db/migrate.ts";
+import { resolveJobUser } from "../../worker/src/executors/job-user.ts";
 
 export interface MlEnv {
   venv: string;
@@ -46,6 +47,7 @@ export function prepareMlEnv(): MlEnv {
   if (!mlVenvReady(venv))
     throw new Error(`no ML venv at ${venv}: run scripts/ml/ensure-venv.sh (.ci/run does)`);
   const python = join(venv, "bin", "python");
+  assertJobUserCanRun(python);
   const builder = join(jobScriptsDir, "tests", "tiny_models.py");
   const key = createHash("sha256").update(readFileSync(builder)).update(venv).digest("hex").slice(0, 12);
   const out = join(dirname(venv), `tiny-models-${key}`);
@@ -57,6 +59,8 @@ export function prepareMlEnv(): MlEnv {
       env: { ...process.env, ...ML_JOB_ENV },
       stdio: "inherit",
     });
+    // safetensors writes its files owner-only (0600); jobs read them as the job user.
+    execFileSync("chmod", ["-R", "a+rX", out]);
     writeFileSync(join(out, ".complete"), "");
   }
   return {
@@ -65,4 +69,19 @@ export function prepareMlEnv(): MlEnv {
     binDir: join(venv, "bin"),
     models: { llama: join(out, "tiny-llama"), qwen: join(out, "tiny-qwen3") },
   };
+}
+
+/**
+ * A root worker runs jobs as an unprivileged user (worker/src/executors/job-user.ts); a venv that
+ * user cannot reach fails every job after launch with "Permission denied" and nothing in the
+ * test's own output. Checked once up front so the suite says why.
+ */
+function assertJobUserCanRun(python: string): void {
+  const user = resolveJobUser();
+  if (!user) return;
+  const probe = spawnSync(python, ["-c", "0"], { uid: user.uid, gid: user.gid, cwd: "/", encoding: "utf8" });
+  if (probe.status !== 0)
+    throw new Error(
+      `the job user ${user.name} cannot run ${python} (${(probe.stderr || String(probe.error)).trim()}): build the venv where it can reach it (scripts/ml/ensure-venv.sh does under root)`,
+    );
 }

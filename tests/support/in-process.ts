@@ -8,11 +8,11 @@ import { apiDepsFromEnv, workerApiDepsFromEnv } from "../../supabase/functions/_
 import { parseFunctionEnv } from "../../supabase/functions/_shared/config/env.ts";
 import { makeApp as makeApiApp } from "../../supabase/functions/api/app.ts";
 import { makeApp as makeWorkerApp } from "../../supabase/functions/worker-api/app.ts";
+import type { LooseBody } from "./stack.ts";
 
 export interface Reply {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies loosely
-  body: Record<string, any>;
+  body: LooseBody;
 }
 
 export type Caller = (method: string, path: string, body?: unknown) => Promise<Reply>;

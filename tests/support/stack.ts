@@ -57,6 +57,10 @@ export async function createOrganization(
 }
 
 /** fetch with a bearer credential and JSON handling, for tests. */
+/** A response body as tests read it: loosely, field by field (the one `any` of the test helpers). */
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies loosely
+export type LooseBody = Record<string, any>;
+
 export function client(baseUrl: string, credential: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${credential}`, ...headers } };
@@ -73,7 +77,6 @@ export function client(baseUrl: string, credential: string) {
     } catch {
       json = text;
     }
-    // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies loosely
-    return { status: res.status, body: json as Record<string, any> };
+    return { status: res.status, body: json as LooseBody };
   };
 }

@@ -41,8 +41,8 @@ export interface RouteSpec<P, Q, B, R extends z.ZodType> {
   handle(input: RouteInput<P, Q, B>): Promise<z.input<R> | Response>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a list of routes with differing type parameters
-export type AnyRoute = RouteSpec<any, any, any, z.ZodType>;
+/** Any route, for lists of routes with differing type parameters (`handle` is a method, so checked bivariantly). */
+export type AnyRoute = RouteSpec<unknown, unknown, unknown, z.ZodType>;
 
 export function route<P = undefined, Q = undefined, B = undefined, R extends z.ZodType = z.ZodType>(
   spec: RouteSpec<P, Q, B, R>,
