@@ -2,6 +2,7 @@
 // What was asked and what happened: params, entrypoint, mounts, runs, outputs, result files (to
 // download), cost so far (run time × the worker's $/h) and, while pending, why the job waits.
 import type { Job, Run, Worker } from "openweights";
+import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 import { useAsync } from "@/lib/use-async.ts";
 
@@ -96,15 +97,7 @@ export function JobFacts({ job, runs, events }: { job: Job; runs: Run[]; events:
       )}
       <h2>Runs</h2>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Attempt</th>
-            <th scope="col">Status</th>
-            <th scope="col">Worker</th>
-            <th scope="col">Started</th>
-            <th scope="col">Finished</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Attempt", "Status", "Worker", "Started", "Finished"]} />
         <tbody>
           {runs.map((r) => (
             <tr key={r.id}>

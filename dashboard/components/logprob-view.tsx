@@ -2,6 +2,8 @@
 // Logprob events (type `logprobs` / `logprobs_blockwise`, from the training callbacks and the
 // logprob job): their tag, step and loss, and — where an event carries `tokens` and `logprobs`
 // arrays — the tokens shaded by probability (darker = less likely), with the value on hover/focus.
+import { TableHead } from "@/components/table-head.tsx";
+
 interface LogprobEvent {
   run_id: string;
   seq: number;
@@ -35,16 +37,7 @@ export function LogprobView({ events }: { events: readonly LogprobEvent[] }) {
     <section aria-label="Logprobs">
       <h2>Logprobs</h2>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Type</th>
-            <th scope="col">Tag</th>
-            <th scope="col">Step</th>
-            <th scope="col">Loss</th>
-            <th scope="col">Tokens</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Run", "Type", "Tag", "Step", "Loss", "Tokens"]} />
         <tbody>
           {logprobs.map((e) => {
             const tokens = Array.isArray(e.data.tokens) ? (e.data.tokens as string[]) : null;

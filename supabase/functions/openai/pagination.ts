@@ -6,7 +6,11 @@ import { ApiError } from "../_shared/http/api-error.ts";
 
 export interface ListSpec {
   /** A table with organization_id, id and created_at. */
-  table: "public.files" | "public.jobs";
+  table: "public.files" | "public.jobs" | "openai.batches";
+  /** The table's alias in `columns` and `filter`, needed when `join` brings in other tables. */
+  as?: string;
+  /** Tables joined to each row, e.g. `join public.jobs j on j.id = b.id`. */
+  join?: string;
   columns: string;
   org: string;
   /** Extra SQL condition; its values are $4, $5, … */
@@ -41,12 +45,13 @@ export async function listPage(
       ]);
   }
   const desc = spec.order !== "asc";
+  const t = spec.as ?? "t";
   const rows = await tx.unsafe(
-    `select ${spec.columns} from ${spec.table}
-     where organization_id = $1 and ${spec.filter ?? "true"}
-       and ($2::text is null or (created_at, id) ${desc ? "<" : ">"}
+    `select ${spec.columns} from ${spec.table} ${t} ${spec.join ?? ""}
+     where ${t}.organization_id = $1 and ${spec.filter ?? "true"}
+       and ($2::text is null or (${t}.created_at, ${t}.id) ${desc ? "<" : ">"}
             (select a.created_at, a.id from ${spec.table} a where a.organization_id = $1 and a.id = $2))
-     order by created_at ${desc ? "desc" : "asc"}, id ${desc ? "desc" : "asc"} limit $3`,
+     order by ${t}.created_at ${desc ? "desc" : "asc"}, ${t}.id ${desc ? "desc" : "asc"} limit $3`,
     [spec.org, spec.after ?? null, spec.limit + 1, ...(spec.filterValues ?? [])] as never[],
   );
   return <T>(toWire: (row: Record<string, unknown>) => T) => {

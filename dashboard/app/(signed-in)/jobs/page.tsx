@@ -4,6 +4,7 @@
 import Link from "next/link";
 import type { CursorPage, Job } from "openweights";
 import { type FormEvent, useEffect, useState } from "react";
+import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 
 const STATUSES = ["", "pending", "in_progress", "completed", "failed", "canceled"];
@@ -108,23 +109,17 @@ export default function JobsPage() {
       {message && <p role="status">{message}</p>}
       <table>
         <caption className="sr-only">Jobs, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">
-              <input
-                type="checkbox"
-                aria-label="Select all jobs on this page"
-                checked={jobs.length > 0 && selected.size === jobs.length}
-                onChange={(e) => setSelected(e.target.checked ? new Set(jobs.map((j) => j.id)) : new Set())}
-              />
-            </th>
-            <th scope="col">Job</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Model</th>
-            <th scope="col">Created</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={["Job", "Type", "Status", "Model", "Created"]}
+          before={
+            <input
+              type="checkbox"
+              aria-label="Select all jobs on this page"
+              checked={jobs.length > 0 && selected.size === jobs.length}
+              onChange={(e) => setSelected(e.target.checked ? new Set(jobs.map((j) => j.id)) : new Set())}
+            />
+          }
+        />
         <tbody>
           {jobs.map((job) => (
             <tr key={job.id} data-testid="job-row">

@@ -3,6 +3,7 @@
 // deployment has none. Limits and budgets have no api yet (see the README's dashboard section):
 // this page shows what the api serves.
 import type { Member } from "openweights";
+import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 import { useAsync } from "@/lib/use-async.ts";
 
@@ -23,13 +24,7 @@ export default function OrganizationPage() {
       </p>
       <h2>Members</h2>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Since</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Email", "Role", "Since"]} />
         <tbody>
           {(members.data ?? []).map((m) => (
             <tr key={m.user_id}>

@@ -2,6 +2,7 @@
 // Organization secrets: names only (values never come back); set or replace a value.
 import type { Secret } from "openweights";
 import { type FormEvent, useState } from "react";
+import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 import { useAsync } from "@/lib/use-async.ts";
 
@@ -43,12 +44,7 @@ export default function SecretsPage() {
       </form>
       {message && <p role="status">{message}</p>}
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Updated"]} />
         <tbody>
           {(secrets.data ?? []).map((s) => (
             <tr key={s.name}>

@@ -2,6 +2,7 @@
 // API tokens: create (the secret is shown once, here, and never again) and revoke.
 import type { ApiToken, CreatedToken } from "openweights";
 import { type FormEvent, useState } from "react";
+import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 import { useAsync } from "@/lib/use-async.ts";
 
@@ -73,19 +74,7 @@ export default function TokensPage() {
         </div>
       )}
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Role</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">State</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Prefix", "Role", "Expires", "Last used", "State"]} actions />
         <tbody>
           {(tokens.data ?? []).map((t) => (
             <tr key={t.id} data-testid="token-row">

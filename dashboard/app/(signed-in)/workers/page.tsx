@@ -2,6 +2,7 @@
 import Link from "next/link";
 // Workers: hardware, status, $/h, uptime, current job, and shutdown.
 import type { Worker } from "openweights";
+import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 import { useAsync } from "@/lib/use-async.ts";
 
@@ -23,19 +24,7 @@ export default function WorkersPage() {
     <>
       <h1>Workers</h1>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Worker</th>
-            <th scope="col">Hardware</th>
-            <th scope="col">Status</th>
-            <th scope="col">$/h</th>
-            <th scope="col">Uptime</th>
-            <th scope="col">Current job</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Worker", "Hardware", "Status", "$/h", "Uptime", "Current job"]} actions />
         <tbody>
           {(workers.data ?? []).map((w) => (
             <tr key={w.id}>

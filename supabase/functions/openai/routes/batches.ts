@@ -19,6 +19,7 @@ import { BATCH_COLUMNS, batchToOpenAI } from "../batches/wire.ts";
 import { builtinScriptMounts } from "../builtin-mounts.ts";
 import { asCaller, type OpenAIContext, type OpenAIDeps } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
+import { listPage } from "../pagination.ts";
 import { route } from "../route.ts";
 import { findFile } from "./files.ts";
 
@@ -149,29 +150,19 @@ export function batchRoutes(deps: OpenAIDeps) {
       async handle({ c, query }) {
         return asCaller(deps, c, async (tx) => {
           const org = await callerOrg(tx);
-          if (query.after !== undefined)
-            await findBatch(tx, org, query.after).catch(() => {
-              throw new ApiError(400, "invalid_request", `after: no batch with id ${query.after}`, [
-                { path: "after", message: "not an id from this list" },
-              ]);
-            });
-          const rows = await tx.unsafe(
-            `select ${BATCH_COLUMNS} from openai.batches b join public.jobs j on j.id = b.id
-             where b.organization_id = $1 and ($2::text is null or (b.created_at, b.id) <
-               (select a.created_at, a.id from openai.batches a where a.organization_id = $1 and a.id = $2))
-             order by b.created_at desc, b.id desc limit $3`,
-            [org, query.after ?? null, query.limit + 1],
-          );
+          const toPage = await listPage(tx, {
+            table: "openai.batches",
+            as: "b",
+            join: "join public.jobs j on j.id = b.id",
+            columns: BATCH_COLUMNS,
+            org,
+            after: query.after,
+            limit: query.limit,
+          });
+          const page = toPage((row) => row);
           const data = [];
-          for (const r of rows.slice(0, query.limit))
-            data.push(batchToOpenAI(await readable(deps, tx, r as Record<string, unknown>)));
-          return {
-            object: "list" as const,
-            data,
-            has_more: rows.length > query.limit,
-            first_id: data[0]?.id ?? null,
-            last_id: data.at(-1)?.id ?? null,
-          };
+          for (const r of page.data) data.push(batchToOpenAI(await readable(deps, tx, r)));
+          return { ...page, data };
         });
       },
     }),
