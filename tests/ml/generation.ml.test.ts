@@ -100,7 +100,7 @@ afterAll(async () => {
   await ml?.stop();
 });
 
-const waitDone = (id: string) => ml.ow.jobs.wait(id, { pollInterval: 500, maxPollInterval: 2000 });
+const waitDone = (id: string) => ml.waitDone(id);
 
 describe("generation and evaluation jobs on CPU through the platform", () => {
   it("computes per-block logprobs equal to a direct forward pass of the same model", async () => {

@@ -1,11 +1,11 @@
 // The real platform for the ML suites: Postgres + the Deno gateway (tests/support/stack.ts), real
 // workers claiming the built-in images' jobs with the pinned CPU venv first on PATH, and the SDK.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DEFAULT_IMAGES } from "../../sdk/src/jobs/context.ts";
-import { OpenWeights } from "../../sdk/src/node/index.ts";
+import { type Job, OpenWeights } from "../../sdk/src/node/index.ts";
 import { parseWorkerEnv } from "../../worker/src/config/env.ts";
 import { startWorker, type WorkerHandle } from "../../worker/src/main.ts";
 import { createMemoryLogger } from "../../worker/src/util/logger.ts";
@@ -22,6 +22,8 @@ export interface MlStack {
   /** A result file of a job's latest run, by its path in uploads/. */
   resultText(jobId: string, path: string): Promise<string>;
   events(jobId: string, type?: string): Promise<Record<string, unknown>[]>;
+  /** Waits for a job to finish; a failed one has its failure and last log lines printed. */
+  waitDone(jobId: string): Promise<Job>;
   /** Downloads the job's result files under `prefix/` into a new local directory; returns it. */
   downloadResults(jobId: string, prefix: string): Promise<string>;
   /** Runs sdk/job-scripts/tests/ml_reference.py in the venv and parses its JSON answer. */
@@ -34,6 +36,9 @@ export async function startMlStack(env: MlEnv, perImage: number): Promise<MlStac
   const stack = await startTestStack();
   const workRoot = mkdtempSync(join(tmpdir(), "ow-ml-runs-"));
   const dataDir = mkdtempSync(join(tmpdir(), "ow-ml-data-"));
+  // Some jobs read a local dataset by path (MMLU-Pro's directory); jobs run as the job user, and
+  // mkdtemp makes the directory owner-only.
+  chmodSync(dataDir, 0o755);
   const workers: WorkerHandle[] = [];
   const workerEnv = {
     PATH: `${env.binDir}:${process.env.PATH ?? "/usr/bin:/bin"}`,
@@ -65,6 +70,17 @@ export async function startMlStack(env: MlEnv, perImage: number): Promise<MlStac
     ow,
     dataDir,
     workers,
+    async waitDone(jobId) {
+      const job = await ow.jobs.wait(jobId, { pollInterval: 500, maxPollInterval: 2000 });
+      if (job.status === "failed") {
+        const page = await ow.logs.read(jobId, { wait: 0 });
+        const lines = page.chunks.flatMap((chunk) => chunk.lines);
+        console.error(
+          `job ${jobId} ended ${job.status}: ${job.failure_message ?? ""}\n${lines.slice(-40).join("\n")}`,
+        );
+      }
+      return job;
+    },
     jsonl(name, rows) {
       const path = join(dataDir, name);
       writeFileSync(path, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");

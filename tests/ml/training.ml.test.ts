@@ -100,7 +100,7 @@ afterAll(async () => {
   await ml?.stop();
 });
 
-const waitDone = (id: string) => ml.ow.jobs.wait(id, { pollInterval: 500, maxPollInterval: 2000 });
+const waitDone = (id: string) => ml.waitDone(id);
 const numbers = (events: Record<string, unknown>[], key: string) =>
   events.map((e) => e[key]).filter((v): v is number => typeof v === "number");
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

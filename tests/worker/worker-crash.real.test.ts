@@ -290,6 +290,26 @@ describe("a job's environment", () => {
   }, 60_000);
 });
 
+// Keeps state where a retried attempt would find it, and says what it sees there.
+const STATE_JOB = `
+const fs = require("fs"), path = require("path");
+const dir = process.env.OPENWEIGHTS_JOB_STATE;
+fs.mkdirSync(path.join(dir, "checkpoint-1"), { recursive: true });
+fs.writeFileSync(path.join(dir, "checkpoint-1", "state.json"), "{}");
+fs.writeFileSync(path.join(process.env.OPENWEIGHTS_UPLOADS, "state.txt"), fs.readdirSync(dir).join(","));
+`;
+
+describe("a job's state directory", () => {
+  // Under a root worker the job runs as openweights-job: the directory must be handed to it (every
+  // training job failed with EACCES on its output_dir before, 2026-12-03).
+  it("is writable by the job, whichever user it runs as", async () => {
+    const jobId = await submit(STATE_JOB);
+    await startWorker({});
+    await waitFor(async () => (await jobStatus(jobId)) === "completed", "the state job to complete", 30_000);
+    expect((await results(jobId))["state.txt"]).toBe("checkpoint-1");
+  }, 60_000);
+});
+
 // Looks for the worker's credential everywhere a process can look on Linux — its parent's (the
 // worker's) environ and memory, every process's environ and command line, the files a worker could
 // keep it in — then tries every token it found, and its own run token, on the worker protocol.

@@ -8,6 +8,8 @@ export interface JobLaunch {
   argv: string[];
   /** The run's working directory on the worker's file system. */
   workdir: string;
+  /** The job's state directory kept across its attempts (OPENWEIGHTS_JOB_STATE), when it has one. */
+  stateDir?: string | null;
   env: Record<string, string>;
   gpuCount: number;
 }

@@ -45,7 +45,11 @@ export class ProcessExecutor implements Executor {
     const [file, ...args] = launch.argv;
     if (file === undefined) throw new LaunchError("the job has an empty entrypoint");
     const user = this.#jobUser;
-    if (user) await handOver(launch.workdir, user, this.#reachable);
+    if (user) {
+      await handOver(launch.workdir, user, this.#reachable);
+      // The job writes its checkpoints there (a retried attempt resumes from them).
+      if (launch.stateDir) await handOver(launch.stateDir, user, this.#reachable);
+    }
     const child = spawn(file, args, {
       cwd: launch.workdir,
       // The worker's HOME is not the job user's to write: the run directory is its home.

@@ -203,6 +203,7 @@ export class RunSession {
         image: this.claim.job.image,
         argv: this.claim.job.entrypoint,
         workdir: workdir.root,
+        stateDir,
         env,
         gpuCount: this.#d.gpuCount,
       };
