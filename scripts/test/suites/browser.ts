@@ -29,6 +29,9 @@ export async function runBrowser(inCi: boolean): Promise<SuiteResult> {
       "--test",
       "--test-reporter=tap",
       "--test-timeout=600000",
+      // Once its tests and after() hooks are done the file ends, whatever handle is left: a full
+      // CI run once saw it stay alive > 5 min after "ok" with no socket or child left (2026-12-03).
+      "--test-force-exit",
       join(dashboardDir, "e2e", "dashboard.e2e.ts"),
     ],
     { cwd: repoRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
