@@ -109,6 +109,10 @@ export interface FakePod {
   dataCenterId: string | null;
   createdAt: string;
   startedAt: string | null;
+  /** The host's CUDA version: the newest of the request's `gpu.allowedCudaVersions`, else 12.8. */
+  cudaVersion: string | null;
+  /** The container's stdout as `GET /v2/pods/{id}/logs` streams it (tests append lines). */
+  logLines: { ts: string; line: string }[];
   /** How many times a client has looked at this pod (drives PROVISIONING → RUNNING). */
   reads: number;
   hourlyPrice: number;
@@ -134,6 +138,10 @@ export interface FakeRunPodState {
   startupReads: number;
   /** Every request the fake saw, without headers. */
   requests: { method: string; path: string }[];
+  /** Requests refused for breaking RunPod's OpenAPI document (422), with Ajv's reasons. */
+  refusals: { operation: string; errors: string[] }[];
+  /** Answers of the fake itself that broke the document (turned into 500s); must stay empty. */
+  schemaViolations: { operation: string; status: number; errors: string[] }[];
 }
 
 export function createFakeState(
@@ -152,6 +160,8 @@ export function createFakeState(
     failNext: 0,
     startupReads: 2,
     requests: [],
+    refusals: [],
+    schemaViolations: [],
   };
 }
 
@@ -201,14 +211,28 @@ export function podJson(pod: FakePod): Record<string, unknown> {
     ...(pod.cpu ? { cpu: pod.cpu } : {}),
     cloud: pod.cloud,
     dataCenterId: pod.dataCenterId,
+    cudaVersion: pod.cudaVersion,
+    // startSsh is never sent and no 22/tcp port is exposed: no SSH endpoint to report.
+    ssh: { proxy: null, direct: null },
     template: null,
     cost: billing ? Math.round(pod.hourlyPrice * 1000) / 1000 : 0,
     locked: false,
     globalNetworking: { enabled: false },
-    runtime: pod.status === "RUNNING" ? { uptime: 0 } : null,
+    runtime: pod.status === "RUNNING" ? { uptime: 0, ports: runtimePorts(pod) } : null,
     createdAt: pod.createdAt,
     startedAt: pod.startedAt,
   };
+}
+
+/** RunPod maps http ports through its proxy (no public port); tcp ports get a public one. */
+function runtimePorts(pod: FakePod) {
+  return pod.ports.map((entry, i) => {
+    const [port, type] = entry.split("/");
+    const priv = Number(port);
+    return type === "tcp"
+      ? { private: priv, public: 40000 + i, type: "tcp", ip: "203.0.113.7" }
+      : { private: priv, public: null, type: "http", ip: null };
+  });
 }
 
 export function gpuTypeJson(gpu: FakeGpuType, state: FakeRunPodState, withAvailability: boolean) {

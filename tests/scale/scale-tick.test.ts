@@ -95,6 +95,8 @@ describe("a scale tick against the fake RunPod", () => {
       mounts: {},
       cloud: "SECURE" as const,
       dataCenterId: null,
+      cudaVersion: "12.8",
+      logLines: [],
       createdAt: new Date(Date.now() - 3600_000).toISOString(),
       startedAt: null,
       reads: 5,
