@@ -15,6 +15,7 @@ import {
   type ScalingSnapshot,
   type UnschedulableReason,
 } from "../_shared/scaling/index.ts";
+import { podExtras } from "./pod-spec.ts";
 import type { TickDeps } from "./tick.ts";
 
 export interface AppliedAction {
@@ -178,6 +179,7 @@ async function createWorker(
         ?.token,
     );
   });
+  const { bootEnv, ...layout } = await podExtras(deps, action);
   const errors: string[] = [];
   for (const choice of [action.hardware, ...action.fallbacks]) {
     try {
@@ -188,7 +190,9 @@ async function createWorker(
         image: action.image,
         gpuTypeId: choice.gpu === "CPU" ? null : choice.runpodGpuTypeId,
         gpuCount: choice.gpu === "CPU" ? 0 : choice.count,
+        ...layout,
         env: {
+          ...bootEnv,
           OPENWEIGHTS_API_URL: deps.workerApiUrl,
           OPENWEIGHTS_WORKER_TOKEN: token,
           OW_WORKER_ID: workerId,

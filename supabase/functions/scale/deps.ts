@@ -22,6 +22,10 @@ export async function scaleDepsFromEnv(
     config: ScalingConfig.parse({ ...overrides, provider: scale.OW_PROVIDER }),
     deploymentId: scale.OW_DEPLOYMENT_ID,
     workerApiUrl: scale.OW_WORKER_API_URL ?? env.OW_PUBLIC_URL,
+    workerRelease:
+      scale.OW_WORKER_BINARY_URL && scale.OW_WORKER_BINARY_SHA256
+        ? { url: scale.OW_WORKER_BINARY_URL, sha256: scale.OW_WORKER_BINARY_SHA256 }
+        : null,
     secret: scale.OW_SCALE_SECRET,
     log,
   };

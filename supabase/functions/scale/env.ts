@@ -18,10 +18,23 @@ export const ScaleEnv = z
     OW_RUNPOD_REST_URL: z.string().url().optional(),
     OW_POD_AGENT_URL: z.string().url().optional(),
     OW_POD_AGENT_TOKEN: z.string().optional(),
+    /** The self-contained worker executable pods download (published by `npm run release:worker`). */
+    OW_WORKER_BINARY_URL: z.string().url().optional(),
+    OW_WORKER_BINARY_SHA256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "64 lowercase hex digits")
+      .optional(),
     /** JSON object overriding ScalingConfig defaults (e.g. {"idleTimeoutSeconds": 60}). */
     OW_SCALING_CONFIG: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    if ((env.OW_WORKER_BINARY_URL === undefined) !== (env.OW_WORKER_BINARY_SHA256 === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OW_WORKER_BINARY_SHA256"],
+        message: "OW_WORKER_BINARY_URL and OW_WORKER_BINARY_SHA256 go together",
+      });
+    }
     if (env.OW_PROVIDER === "local" && (!env.OW_POD_AGENT_URL || !env.OW_POD_AGENT_TOKEN)) {
       ctx.addIssue({
         code: "custom",

@@ -4,6 +4,7 @@
 
 import { asService, type Sql } from "../_shared/db/session.ts";
 import type { HardwareCatalog } from "../_shared/hardware/index.ts";
+import type { WorkerRelease } from "../_shared/providers/pod-boot.ts";
 import type { ProviderPod as PortPod, ProviderName } from "../_shared/providers/provider.ts";
 import type { ProviderPod, ScalingAction, ScalingConfig, ScalingSnapshot } from "../_shared/scaling/index.ts";
 import { planScaling } from "../_shared/scaling/plan.ts";
@@ -19,6 +20,8 @@ export interface TickDeps {
   config: ScalingConfig;
   deploymentId: string;
   workerApiUrl: string;
+  /** The worker executable pods download when their image has no ow-worker (null: none published). */
+  workerRelease?: WorkerRelease | null;
   now?: () => number;
   log?: (line: string) => void;
 }

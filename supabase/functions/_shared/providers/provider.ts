@@ -16,6 +16,14 @@ export interface PodSpec {
   env: Record<string, string>;
   containerDiskGb?: number;
   volumeGb?: number;
+  /** Where the volume is mounted (default `/workspace`). */
+  volumeMountPath?: string;
+  /** Exposed `port/protocol` entries, e.g. `8000/http` for a served model behind RunPod's proxy. */
+  ports?: string[];
+  /** Lowest host CUDA version (`major.minor`) the image needs. */
+  minCudaVersion?: string | null;
+  /** The container's start command, replacing the image's ENTRYPOINT and CMD (see pod-boot.ts). */
+  startCommand?: string;
   cloud?: "SECURE" | "COMMUNITY";
 }
 

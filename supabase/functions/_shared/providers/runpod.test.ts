@@ -14,6 +14,8 @@ afterAll(async () => {
   await fake.close();
 });
 afterEach(() => {
+  // Nothing the provider sent may break RunPod's published schema, and nothing the fake answered.
+  expect(fake.state.schemaViolations).toEqual([]);
   fake.state.pods.clear();
   fake.state.noCapacity.clear();
   fake.state.spendingLimit = false;
@@ -67,6 +69,37 @@ describe("runpod provider against the fake", () => {
       OW_DEPLOYMENT_ID: "prod",
       OW_WORKER_TOKEN: "ow_worker_x",
     });
+  });
+
+  it("sends the complete pod spec, which RunPod's published schema accepts", async () => {
+    const pod = await provider().create(
+      spec({
+        image: "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime",
+        containerDiskGb: 80,
+        volumeGb: 250,
+        volumeMountPath: "/workspace",
+        ports: ["8000/http"],
+        minCudaVersion: "12.4",
+        startCommand: '{"entrypoint":["/bin/sh","-c"],"cmd":["exec ow-worker"]}',
+        cloud: "COMMUNITY",
+      }),
+    );
+    expect(fake.state.refusals).toEqual([]);
+    expect(fake.state.pods.get(pod.podId)).toMatchObject({
+      disk: 80,
+      ports: ["8000/http"],
+      mounts: { persistent: { size: 250, path: "/workspace" } },
+      args: '{"entrypoint":["/bin/sh","-c"],"cmd":["exec ow-worker"]}',
+      cloud: "COMMUNITY",
+      cudaVersion: "12.4",
+    });
+  });
+
+  it("is refused by the fake as RunPod would refuse it when a spec breaks the schema", async () => {
+    const error = await rejection(provider().create(spec({ volumeGb: 5 })));
+    expect(error.kind).toBe("bad_request");
+    expect(fake.state.refusals.at(-1)?.errors).toEqual(["$.mounts.persistent.size: must be >= 10"]);
+    fake.state.refusals.length = 0;
   });
 
   it("describes a pod until it is running", async () => {

@@ -103,7 +103,10 @@ function runPodTarget(options: {
   };
 }
 
-/** The v2 CreatePodRequest for a spec: nested `gpu`/`cpu`, `disk`, `mounts.persistent`, tagged env. */
+/**
+ * The v2 CreatePodRequest for a spec: nested `gpu` (with the CUDA floor) or `cpu`, `disk`,
+ * `mounts.persistent`, `ports`, the start command in `args`, tagged env.
+ */
 export function createPodBody(
   spec: PodSpec,
   options: Pick<RunPodProviderOptions, "cpuFlavorId" | "cpuVcpuCount" | "volumeMountPath"> = {},
@@ -111,11 +114,18 @@ export function createPodBody(
   const compute =
     spec.gpuTypeId === null
       ? { cpu: { id: options.cpuFlavorId ?? "cpu5c", vcpuCount: options.cpuVcpuCount ?? 4 } }
-      : { gpu: { id: spec.gpuTypeId, count: spec.gpuCount } };
+      : {
+          gpu: {
+            id: spec.gpuTypeId,
+            count: spec.gpuCount,
+            ...(spec.minCudaVersion ? { minCudaVersion: spec.minCudaVersion } : {}),
+          },
+        };
   // v2 refuses host-local persistent volumes on CPU pods, so a CPU spec gets container disk only.
+  const path = spec.volumeMountPath ?? options.volumeMountPath ?? "/workspace";
   const mounts =
     spec.volumeGb !== undefined && spec.volumeGb > 0 && spec.gpuTypeId !== null
-      ? { mounts: { persistent: { size: spec.volumeGb, path: options.volumeMountPath ?? "/workspace" } } }
+      ? { mounts: { persistent: { size: spec.volumeGb, path } } }
       : {};
   return {
     name: podName(spec.deploymentId, spec.workerId),
@@ -125,6 +135,8 @@ export function createPodBody(
     env: taggedEnv(spec),
     ...(spec.containerDiskGb === undefined ? {} : { disk: spec.containerDiskGb }),
     ...mounts,
+    ...(spec.ports && spec.ports.length > 0 ? { ports: spec.ports } : {}),
+    ...(spec.startCommand === undefined ? {} : { args: spec.startCommand }),
   };
 }
 
