@@ -57,6 +57,11 @@ insert into public.workers (id, organization_id, status, image, vram_gb, last_he
   ('wa-2', pg_temp.fx('A')::uuid, 'active', 'img:1', 80, now()),
   ('wb-1', pg_temp.fx('B')::uuid, 'active', 'img:1', 80, now());
 
+insert into public.worker_logs (worker_id, organization_id, source, line) values
+  ('wa-1', pg_temp.fx('A')::uuid, 'boot', 'ow-boot: downloading'),
+  ('wa-2', pg_temp.fx('A')::uuid, 'worker', 'GPU 0 healthy'),
+  ('wb-1', pg_temp.fx('B')::uuid, 'boot', 'ow-boot: downloading');
+
 insert into public.jobs (id, organization_id, type, status, image, entrypoint, attempts, worker_id, started_at, finished_at) values
   ('custom-aaaaaaaaaaa1', pg_temp.fx('A')::uuid, 'custom', 'in_progress', 'img:1', '{python,a1.py}', 1, 'wa-1', now(), null),
   ('custom-aaaaaaaaaaa2', pg_temp.fx('A')::uuid, 'custom', 'pending', 'img:1', '{python,a2.py}', 0, null, null, null),
@@ -225,7 +230,10 @@ insert into stmts values
   ('keep_warm_state', 'delete', $$delete from public.keep_warm_state where organization_id = {A}$$),
   ('scaling_actions', 'insert', $$insert into public.scaling_actions (organization_id, tick_id, kind) values ({A}, gen_random_uuid(), 'forged')$$),
   ('scaling_actions', 'update', $$update public.scaling_actions set outcome = 'failed' where organization_id = {A}$$),
-  ('scaling_actions', 'delete', $$delete from public.scaling_actions where organization_id = {A}$$);
+  ('scaling_actions', 'delete', $$delete from public.scaling_actions where organization_id = {A}$$),
+  ('worker_logs', 'insert', $$insert into public.worker_logs (worker_id, organization_id, source, line) values ('wa-1', {A}, 'boot', 'forged')$$),
+  ('worker_logs', 'update', $$update public.worker_logs set line = 'forged' where organization_id = {A}$$),
+  ('worker_logs', 'delete', $$delete from public.worker_logs where organization_id = {A}$$);
 
 -- Expected outcome per caller, in actors order:
 --   anon, member token A, member token B, admin token A, worker token A, user member A, user admin A, service_role
@@ -286,7 +294,12 @@ insert into expect (tbl, op, outcomes) values
   ('scaling_actions', 'select', '{denied,"A:all B:none other:none","A:none B:all other:none","A:all B:none other:none","A:none B:none other:none","A:all B:none other:none","A:all B:none other:none","A:all B:all other:all"}'),
   ('scaling_actions', 'insert', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
   ('scaling_actions', 'update', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
-  ('scaling_actions', 'delete', '{denied,denied,denied,denied,denied,denied,denied,rows:1}');
+  ('scaling_actions', 'delete', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
+  -- Workers append through append_worker_logs (worker_logs.sql); members read, nobody writes.
+  ('worker_logs', 'select', '{denied,"A:all B:none","A:none B:all","A:all B:none","A:none B:none","A:all B:none","A:all B:none","A:all B:all"}'),
+  ('worker_logs', 'insert', '{denied,denied,denied,denied,denied,denied,denied,rows:1}'),
+  ('worker_logs', 'update', '{denied,denied,denied,denied,denied,denied,denied,rows:2}'),
+  ('worker_logs', 'delete', '{denied,denied,denied,denied,denied,denied,denied,rows:2}');
 
 select is(
   (select count(*) from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'

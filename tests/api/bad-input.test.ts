@@ -159,6 +159,8 @@ const FAMILIES = [
   "worker-api: register, heartbeat, claim and stop",
   "worker-api: run logs and events",
   "worker-api: run results, complete and fail",
+  "api: worker logs",
+  "worker-api: worker logs",
 ];
 
 describe("malformed requests", () => {

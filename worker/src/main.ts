@@ -16,6 +16,7 @@ import { type WorkerExit, WorkerLoop, type WorkerLoopDeps } from "./loop/worker-
 import { terminateOwnPod } from "./runpod/terminate-own-pod.ts";
 import { inspectMachine, WORKER_VERSION } from "./startup.ts";
 import { type Clock, systemClock } from "./util/clock.ts";
+import { createShippingLogger } from "./util/log-shipper.ts";
 import { createStreamLogger, type Logger } from "./util/logger.ts";
 
 export const EXIT_OK = 0;
@@ -162,17 +163,34 @@ export async function runWorkerCli(argv: readonly string[], io: CliIo = {}): Pro
     return EXIT_BAD_CONFIG;
   }
   if (!io.env) scrubCredentialFromEnv();
-  const worker = startWorker(config, io.env ? { workerEnv: io.env } : {});
+  // The worker's own records also go to the api's worker log (`ow workers logs <id>`).
+  const logger = createShippingLogger(createStreamLogger(config.logLevel), {
+    workerApiUrl: config.workerApiUrl,
+    token: config.token,
+  });
+  logger.info("worker starting", {
+    version: WORKER_VERSION,
+    image: config.image,
+    pod_id: config.runpod?.podId,
+  });
+  const worker = startWorker(config, { ...(io.env ? { workerEnv: io.env } : {}), logger });
   const signals = io.signals ?? process;
   const onSignal = (signal: NodeJS.Signals) => worker.shutdown(`received ${signal}`);
   signals.on("SIGTERM", onSignal);
   signals.on("SIGINT", onSignal);
   try {
     const exit = await worker.done;
+    logger.info("worker stopped", { reason: exit.reason });
     if (exit.reason === "unhealthy") return EXIT_UNHEALTHY_GPU;
     return exit.reason === "credentials_rejected" ? EXIT_FAILED : EXIT_OK;
+  } catch (error) {
+    logger.error("worker crashed", {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    throw error;
   } finally {
     signals.off("SIGTERM", onSignal);
     signals.off("SIGINT", onSignal);
+    await logger.close();
   }
 }

@@ -1,10 +1,13 @@
-/** Workers of the organization; shutdown asks one to finish its job and stop (admin). */
-import { Worker } from "@contract";
+/**
+ * Workers of the organization; shutdown asks one to finish its job and stop (admin); logs reads
+ * what happened on a worker outside any run (boot, start, GPU health, registration, crash).
+ */
+import { Worker, WorkerLogPage } from "@contract";
 import { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
-export type { Worker };
+export type { Worker, WorkerLogPage };
 
 export class Workers extends APIResource {
   list(params: { status?: string; limit?: number } = {}, options: CallOptions = {}): PagePromise<Worker> {
@@ -28,5 +31,20 @@ export class Workers extends APIResource {
       path: `/api/workers/${pathPart(workerId)}/shutdown`,
     });
     return parseTolerant(Worker, body);
+  }
+
+  /** One page of a worker's log, oldest first, after line id `after` (0: from the start). */
+  async logs(
+    workerId: string,
+    params: { after?: number; limit?: number } = {},
+    options: CallOptions = {},
+  ): Promise<WorkerLogPage> {
+    const body = await this.core.http.json<unknown>({
+      ...options,
+      method: "GET",
+      path: `/api/workers/${pathPart(workerId)}/logs`,
+      query: params,
+    });
+    return parseTolerant(WorkerLogPage, body);
   }
 }

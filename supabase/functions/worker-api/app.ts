@@ -1,6 +1,6 @@
 // The worker protocol (`/functions/v1/worker-api`). Every route needs a worker token; writes about
 // a run are fenced in SQL and answer 409 lease_lost when the run is no longer this worker's.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { Uuid } from "../_shared/contract/common.ts";
 import { MountPath } from "../_shared/contract/jobs.ts";
 import {
@@ -13,6 +13,7 @@ import {
   RegisterWorkerRequest,
   ResultUploadQuery,
   StopWorkerRequest,
+  WorkerLogBatch,
 } from "../_shared/contract/worker-protocol.ts";
 import { refuseDeclaredOversize } from "../_shared/files/file-ingest.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
@@ -24,6 +25,8 @@ import { uploadResult } from "./results.ts";
 export type { WorkerApiDeps };
 
 const LOG_BATCH_MAX_BYTES = 8 * 1024 * 1024;
+// 500 lines × 2,000 characters, with room for JSON quoting.
+const WORKER_LOG_TEXT_MAX_BYTES = 1_100_000;
 
 export function makeApp(deps: WorkerApiDeps) {
   const app = createBaseApp<WorkerEnv>({ basePath: "/worker-api", log: deps.log });
@@ -81,6 +84,15 @@ function lifecycleRoutes(deps: WorkerApiDeps) {
     }
   });
 
+  app.post("/worker-logs", async (c) => {
+    const batch = await readWorkerLogBatch(c);
+    const accepted = await asWorker(deps, c.get("principal"), async (tx) => {
+      const [r] = await tx`select public.append_worker_logs(${batch.source}, ${batch.lines}::text[]) as n`;
+      return Number(r?.n ?? 0);
+    });
+    return c.json({ accepted });
+  });
+
   app.post("/stop", async (c) => {
     const { reason } = parseWith(StopWorkerRequest, await readJson(c), "body");
     await asWorker(deps, c.get("principal"), (tx) => tx`select public.stop_worker(${reason})`);
@@ -88,6 +100,19 @@ function lifecycleRoutes(deps: WorkerApiDeps) {
   });
 
   return app;
+}
+
+/** JSON `{source, lines}`, or the boot script's text/plain (each body line a `boot` line). */
+async function readWorkerLogBatch(c: Context): Promise<WorkerLogBatch> {
+  if ((c.req.header("content-type") ?? "").startsWith("text/plain")) {
+    const text = await c.req.text();
+    if (text.length > WORKER_LOG_TEXT_MAX_BYTES) {
+      throw new ApiError(413, "payload_too_large", `the body exceeds ${WORKER_LOG_TEXT_MAX_BYTES} bytes`);
+    }
+    const lines = text.split("\n").filter((line) => line.length > 0);
+    return parseWith(WorkerLogBatch, { source: "boot", lines }, "body");
+  }
+  return parseWith(WorkerLogBatch, await readJson(c, WORKER_LOG_TEXT_MAX_BYTES), "body");
 }
 
 function runRoutes(deps: WorkerApiDeps) {

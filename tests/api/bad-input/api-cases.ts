@@ -5,6 +5,7 @@ import { activityFamily, jobFamily, workerFamily } from "./api-cases-jobs.ts";
 import { organizationFamily } from "./api-cases-orgs.ts";
 import type { ApiFixture } from "./api-cases-shared.ts";
 import type { BadCase } from "./harness.ts";
+import { workerLogReadCases } from "./worker-log-cases.ts";
 
 export type { ApiFixture };
 
@@ -17,5 +18,6 @@ export function apiCaseFamilies(f: ApiFixture): Record<string, BadCase[]> {
     "job runs, events and logs": activityFamily(f),
     "workers, hardware and local files": workerFamily(f),
     "organizations, limits and usage": organizationFamily(f),
+    "worker logs": workerLogReadCases(f),
   };
 }

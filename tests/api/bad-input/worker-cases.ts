@@ -14,6 +14,7 @@ import {
   toJsonText,
 } from "./generators.ts";
 import type { BadCase } from "./harness.ts";
+import { workerLogAppendCases } from "./worker-log-cases.ts";
 
 export interface WorkerFixture {
   creds: Creds;
@@ -30,6 +31,7 @@ export function workerCaseFamilies(f: WorkerFixture): Record<string, BadCase[]> 
     "register, heartbeat, claim and stop": lifecycleFamily(f),
     "run logs and events": appendFamily(f),
     "run results, complete and fail": outcomeFamily(f),
+    "worker logs": workerLogAppendCases(f.creds),
   };
 }
 

@@ -18,6 +18,7 @@ import { logs } from "./logs.ts";
 import { membersAdd, membersList, membersRemove, membersRole } from "./members.ts";
 import { orgCreate, orgLimits, orgList, orgSwitch, orgUsage } from "./org.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./tokens.ts";
+import { workersLogs } from "./worker-logs.ts";
 
 /** Top-level shortcuts share their implementation with the long form. */
 const alias = (command: Command, path: string[]): Command => ({ ...command, path });
@@ -49,6 +50,7 @@ export const COMMANDS: Command[] = [
   secretsImport,
   workersList,
   workersShutdown,
+  workersLogs,
   worker,
   orgList,
   orgCreate,

@@ -123,3 +123,14 @@ export const ResultUploadQuery = z.strictObject({ path: z.string().min(1).max(50
 export const ResultUploadResponse = z.object({ file_id: FileId, event_seq: z.number().nullable() });
 
 export const StopWorkerRequest = z.strictObject({ reason: z.string().max(500).default("") });
+
+/**
+ * Lines about the worker outside any run. JSON form `{source, lines}`; the pod's boot script
+ * posts `text/plain` instead (one line per body line, source `boot`), since it has no JSON tools.
+ */
+export const WorkerLogBatch = z.strictObject({
+  source: z.enum(["boot", "worker"]),
+  lines: z.array(z.string().max(2000)).min(1).max(500),
+});
+export type WorkerLogBatch = z.infer<typeof WorkerLogBatch>;
+export const WorkerLogBatchResponse = z.object({ accepted: z.number() });

@@ -27,3 +27,37 @@ export const WorkerListQuery = z.strictObject({
   limit: Limit,
   cursor: Cursor,
 });
+
+/** Where a worker log line came from: the pod's boot script, ow-worker, or the provider's container log. */
+export const WorkerLogSource = z.enum(["boot", "worker", "provider"]);
+
+export const WorkerLogLine = z.object({
+  id: z.number(),
+  source: WorkerLogSource,
+  line: z.string(),
+  created_at: Timestamp,
+});
+export type WorkerLogLine = z.infer<typeof WorkerLogLine>;
+
+/** `after`: the last line id already read (lines come oldest first). */
+export const WorkerLogQuery = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a line id (a whole number ≥ 0)")
+    .transform(Number)
+    .default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+export const WorkerLogPage = z.object({
+  object: z.literal("list"),
+  data: z.array(WorkerLogLine),
+  /** Pass as `after` to read on; null when nothing more was there. */
+  next_after: z.number().nullable(),
+});
+export type WorkerLogPage = z.infer<typeof WorkerLogPage>;
+
+/** Worker ids as the scaler and `ow-worker` make them. */
+export const WorkerId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, '_', '.' or '-' (max 100)");

@@ -26,9 +26,17 @@ describe("pod layout", () => {
   });
 
   it("honours a job's own storage request and ignores one RunPod could not create", () => {
-    const asked = podLayout([{ type: "custom", params: { ow_pod: { container_disk_gb: 300, volume_gb: 900 } } }], "i");
+    const asked = podLayout(
+      [{ type: "custom", params: { ow_pod: { container_disk_gb: 300, volume_gb: 900 } } }],
+      "i",
+    );
     expect([asked.containerDiskGb, asked.volumeGb]).toEqual([300, 900]);
-    for (const bad of [{ volume_gb: 5 }, { volume_gb: 12.5 }, { container_disk_gb: "big" }, { container_disk_gb: 0 }]) {
+    for (const bad of [
+      { volume_gb: 5 },
+      { volume_gb: 12.5 },
+      { container_disk_gb: "big" },
+      { container_disk_gb: 0 },
+    ]) {
       const layout = podLayout([{ type: "custom", params: { ow_pod: bad } }], "i");
       expect([layout.containerDiskGb, layout.volumeGb]).toEqual([
         DEFAULT_STORAGE.custom.containerDiskGb,

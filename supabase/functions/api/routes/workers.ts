@@ -1,7 +1,13 @@
 import { Hono } from "hono";
-import { WorkerListQuery } from "../../_shared/contract/workers.ts";
+import {
+  WorkerId,
+  WorkerListQuery,
+  type WorkerLogLine,
+  type WorkerLogPage,
+  WorkerLogQuery,
+} from "../../_shared/contract/workers.ts";
 import { toWire } from "../../_shared/db/session.ts";
-import { badRequest } from "../../_shared/http/api-error.ts";
+import { ApiError, badRequest } from "../../_shared/http/api-error.ts";
 import { parseWith, queryObject } from "../../_shared/http/base-app.ts";
 import { type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
 import { decodeCursor, page } from "../pagination.ts";
@@ -39,6 +45,22 @@ export function workerRoutes(deps: ApiDeps) {
       return (await tx.unsafe(`select ${WORKER_COLUMNS} from public.workers where id = $1`, [id]))[0];
     });
     return c.json(toWire(row as Record<string, unknown>));
+  });
+
+  // Lines about a worker outside any run (boot, start, GPU health, registration, crash), oldest
+  // first; RLS shows only the caller's organization, so another org's worker reads as not found.
+  app.get("/workers/:id/logs", async (c) => {
+    const id = parseWith(WorkerId, c.req.param("id"), "id");
+    const q = parseWith(WorkerLogQuery, queryObject(c), "query");
+    const { exists, rows } = await asCaller(deps, c, async (tx) => {
+      const [worker] = await tx`select 1 from public.workers where id = ${id}`;
+      const lines = await tx`select id::float8 as id, source, line, created_at from public.worker_logs
+        where worker_id = ${id} and id > ${q.after} order by id limit ${q.limit}`;
+      return { exists: worker !== undefined, rows: lines };
+    });
+    if (!exists) throw new ApiError(404, "not_found", `no worker ${id}`);
+    const data = rows.map((r) => toWire(r as Record<string, unknown>) as unknown as WorkerLogLine);
+    return c.json({ object: "list", data, next_after: data.at(-1)?.id ?? null } satisfies WorkerLogPage);
   });
 
   app.get("/hardware", async (c) => {
