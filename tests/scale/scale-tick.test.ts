@@ -74,9 +74,16 @@ describe("a scale tick against the fake RunPod", () => {
     expect(Object.keys(pod.env).some((k) => /RUNPOD_API_KEY|DATABASE_URL|SERVICE_ROLE/.test(k))).toBe(false);
     // The complete pod spec, accepted by RunPod's published schema: serving port, storage for a
     // custom job, the boot script as start command, and the worker download in the env.
-    expect(pod).toMatchObject({ ports: ["8000/http"], disk: 50, mounts: { persistent: { size: 20, path: "/workspace" } } });
+    expect(pod).toMatchObject({
+      ports: ["8000/http"],
+      disk: 50,
+      mounts: { persistent: { size: 20, path: "/workspace" } },
+    });
     expect(JSON.parse(pod.args)).toMatchObject({ entrypoint: ["/bin/sh", "-c"] });
-    expect(pod.env).toMatchObject({ OW_WORKER_URL: "http://127.0.0.1:1/ow-worker", OW_WORKER_SHA256: "a".repeat(64) });
+    expect(pod.env).toMatchObject({
+      OW_WORKER_URL: "http://127.0.0.1:1/ow-worker",
+      OW_WORKER_SHA256: "a".repeat(64),
+    });
     expect([fake.state.refusals, fake.state.schemaViolations]).toEqual([[], []]);
     const [token] = await db.sql`select role, revoked_at from api_tokens where worker_id = ${worker!.id}`;
     expect(token).toMatchObject({ role: "worker", revoked_at: null });

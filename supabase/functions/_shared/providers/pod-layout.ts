@@ -2,9 +2,7 @@
 // CUDA floor its image can run on. Pure: the scaler computes it from the jobs a pod is created
 // for; the provider translates it into its own API (RunPod v2: disk, mounts.persistent, ports,
 // gpu.minCudaVersion).
-
-/** Port an `api` (OpenAI-compatible serving) job listens on; RunPod proxies it as `8000/http`. */
-export const SERVE_PORT = 8000;
+import { SERVING_PORT } from "./public-url.ts";
 
 /** Where the pod volume is mounted; the worker keeps the Hugging Face cache under it. */
 export const VOLUME_MOUNT_PATH = "/workspace";
@@ -81,7 +79,7 @@ function storageOverride(params: Record<string, unknown>): Partial<StorageDefaul
 
 /**
  * The layout for a pod meant for these jobs (the largest need wins: the pod may claim any of
- * them). Port 8000/http is always exposed — a worker can claim a serving job of its image later.
+ * them). SERVING_PORT (8000) is always exposed as http — a worker can claim a serving job of its image later.
  */
 export function podLayout(
   jobs: readonly LayoutJob[],
@@ -99,7 +97,7 @@ export function podLayout(
     containerDiskGb,
     volumeGb,
     volumeMountPath: VOLUME_MOUNT_PATH,
-    ports: [`${SERVE_PORT}/http`],
+    ports: [`${SERVING_PORT}/http`],
     minCudaVersion: imageCudaVersion(image),
   };
 }
