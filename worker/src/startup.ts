@@ -1,6 +1,7 @@
 import type { WorkerConfig } from "./config/worker-config.ts";
 import { type CommandRunner, detectGpus, runCommand } from "./gpu/detect-gpus.ts";
 import { gpuHealthProblems } from "./gpu/gpu-health.ts";
+import { computeProblems, reclaimStrayGpuProcesses } from "./gpu/gpu-probe.ts";
 import { scanCachedModels } from "./gpu/hf-cache.ts";
 import { summarizeHardware } from "./gpu/nvidia-smi-parser.ts";
 import type { WorkerIdentity } from "./loop/worker-identity.ts";
@@ -21,8 +22,19 @@ export async function inspectMachine(
   config: WorkerConfig,
   logger: Logger,
   run: CommandRunner = runCommand,
+  kill: (pid: number) => boolean = killProcess,
 ): Promise<StartupResult> {
-  const detection = await detectGpus(run);
+  let detection = await detectGpus(run);
+  const probe = {
+    run,
+    kill,
+    ownPid: process.pid,
+    log: (m: string, f?: Record<string, unknown>) => logger.info(m, f),
+  };
+  // Stray processes first: the free-memory check below would fail on memory they hold.
+  if (detection.gpus.length > 0 && (await reclaimStrayGpuProcesses(probe)).length > 0) {
+    detection = await detectGpus(run);
+  }
   if (detection.note !== null) logger.info("no GPUs found; CPU jobs only", { note: detection.note });
   for (const gpu of detection.gpus) {
     logger.info("GPU", {
@@ -33,6 +45,14 @@ export async function inspectMachine(
     });
   }
   const problems = gpuHealthProblems(detection.gpus);
+  if (problems.length === 0)
+    problems.push(
+      ...(await computeProblems(
+        detection.gpus.map((g) => g.index),
+        probe,
+      )),
+    );
+  for (const problem of problems) logger.error(problem);
   if (problems.length > 0) return { healthy: false, problems };
   const cachedModels = await scanCachedModels(config.hfHubDir);
   if (cachedModels.length > 0) logger.info("cached models", { models: cachedModels.join(",") });
@@ -47,4 +67,13 @@ export async function inspectMachine(
       version: WORKER_VERSION,
     },
   };
+}
+
+function killProcess(pid: number): boolean {
+  try {
+    process.kill(pid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
 }
