@@ -15,6 +15,7 @@ import {
   type ScalingSnapshot,
   type UnschedulableReason,
 } from "../_shared/scaling/index.ts";
+import { keepContainerLog } from "./boot-log.ts";
 import { podExtras } from "./pod-spec.ts";
 import type { TickDeps } from "./tick.ts";
 
@@ -112,7 +113,10 @@ async function applyOne(
       };
     }
     case "mark_lost":
-      if (action.podId) await terminate(deps, action.organizationId, action.podId);
+      if (action.podId) {
+        await keepContainerLog(deps, action);
+        await terminate(deps, action.organizationId, action.podId);
+      }
       await endWorker(deps.sql, action.workerId, "lost", `scaler: ${action.reason}`);
       if (action.cooldownGpu)
         await recordFailure(

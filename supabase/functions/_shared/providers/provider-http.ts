@@ -82,3 +82,46 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+/**
+ * GET a streaming text answer (server-sent events) and return what arrived until the server ended
+ * it, `idleMs` passed without a new chunk (a live stream never ends by itself), or the target's
+ * timeout. Network failures are `transient` ProviderErrors, as in callJson.
+ */
+export async function callText(
+  target: HttpTarget,
+  path: string,
+  idleMs = 1500,
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const abort = new AbortController();
+  const overall = setTimeout(() => abort.abort(), target.timeoutMs);
+  try {
+    const response = await target.fetch(joinUrl(target.baseUrl, path), {
+      headers: { authorization: `Bearer ${target.token}`, accept: "text/event-stream" },
+      signal: abort.signal,
+    });
+    if (!response.body) return { status: response.status, headers: response.headers, text: "" };
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    for (;;) {
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      const quiet = new Promise<"idle">((resolve) => {
+        idle = setTimeout(() => resolve("idle"), idleMs);
+      });
+      const next = await Promise.race([reader.read(), quiet]);
+      clearTimeout(idle);
+      if (next === "idle" || next.done) break;
+      text += decoder.decode(next.value, { stream: true });
+    }
+    await reader.cancel().catch(() => undefined);
+    return { status: response.status, headers: response.headers, text };
+  } catch (cause) {
+    throw new ProviderError("transient", `${target.provider}: GET ${path} failed: ${describe(cause)}`, {
+      provider: target.provider,
+      cause,
+    });
+  } finally {
+    clearTimeout(overall);
+  }
+}

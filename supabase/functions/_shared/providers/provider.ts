@@ -54,6 +54,12 @@ export interface Provider {
   list(): Promise<ProviderPod[]>;
   /** Idempotent: terminating a pod that is already gone resolves. */
   terminate(podId: string): Promise<void>;
+  /**
+   * The last `tail` lines of the pod's container output, where the provider keeps it (RunPod
+   * does; a local pod's output is already in its own log). Read before terminating a pod that
+   * never registered, so its boot log outlives it.
+   */
+  containerLog?(podId: string, tail: number): Promise<string[]>;
 }
 
 /**

@@ -14,7 +14,7 @@
 import type { z } from "zod";
 import { assertPodSpecIsSafe, belongsToDeployment, podName, readPodTags, taggedEnv } from "./pod-tags.ts";
 import { type PodSpec, type PodStatus, type Provider, ProviderError, type ProviderPod } from "./provider.ts";
-import { callJson, type FetchLike, type HttpTarget } from "./provider-http.ts";
+import { callJson, callText, type FetchLike, type HttpTarget } from "./provider-http.ts";
 import { runPodHttpError } from "./runpod-errors.ts";
 import {
   type RunPodGpuType,
@@ -79,6 +79,16 @@ export function createRunPodProvider(options: RunPodProviderOptions): Provider {
         .map((pod) => toProviderPod(pod, deploymentId));
     },
 
+    async containerLog(podId: string, tail: number): Promise<string[]> {
+      const answer = await callText(
+        target,
+        `pods/${encodeURIComponent(podId)}/logs?source=container&tail=${tail}`,
+      );
+      if (answer.status === 404) return [];
+      if (answer.status !== 200) throw runPodHttpError({ ...answer, body: answer.text }, "pod logs");
+      return parsePodLogStream(answer.text);
+    },
+
     async terminate(podId: string): Promise<void> {
       const answer = await callJson(target, "DELETE", `pods/${encodeURIComponent(podId)}`);
       // 404: already gone — terminating is idempotent.
@@ -138,6 +148,25 @@ export function createPodBody(
     ...(spec.ports && spec.ports.length > 0 ? { ports: spec.ports } : {}),
     ...(spec.startCommand === undefined ? {} : { args: spec.startCommand }),
   };
+}
+
+/**
+ * GET /v2/pods/{id}/logs answers server-sent events (`id:` + JSON `data: {ts, source, line}`) and
+ * keeps the stream open for new lines; the backfill arrives first, so the read stops after a
+ * short quiet spell (`callText`'s idle cut) and the lines seen are what the pod said.
+ */
+export function parsePodLogStream(text: string): string[] {
+  const lines: string[] = [];
+  for (const raw of text.split("\n")) {
+    if (!raw.startsWith("data:")) continue;
+    try {
+      const event = JSON.parse(raw.slice(5).trim()) as { line?: unknown };
+      if (typeof event.line === "string") lines.push(event.line);
+    } catch {
+      // A partial last event (cut by the quiet-spell stop) is dropped.
+    }
+  }
+  return lines;
 }
 
 const STATUS_MAP: Record<string, PodStatus> = {
