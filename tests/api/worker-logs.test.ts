@@ -79,17 +79,20 @@ describe("worker logs", () => {
       expect.stringMatching(/^\S+ \[boot\] ow-boot: verified$/),
       expect.stringMatching(/^\S+ \[worker\] GPU 0: matmul ok$/),
     ]);
-  });
+  }, 120_000);
 
   it("exits 2 naming the problem for bad CLI input, and 1 for an unknown worker", async () => {
-    const missing = await runCli(["workers", "logs"], { env: cliEnv() });
+    // Each CLI start takes seconds on a loaded 2-core machine: run them side by side.
+    const [missing, extra, after, unknown] = await Promise.all([
+      runCli(["workers", "logs"], { env: cliEnv() }),
+      runCli(["workers", "logs", WORKER, "more"], { env: cliEnv() }),
+      runCli(["workers", "logs", WORKER, "--after", "-1"], { env: cliEnv() }),
+      runCli(["workers", "logs", "no-such-worker"], { env: cliEnv() }),
+    ]);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining("<worker-id>")]);
-    const extra = await runCli(["workers", "logs", WORKER, "more"], { env: cliEnv() });
     expect([extra.code, extra.stderr]).toEqual([2, expect.stringContaining("more")]);
-    const after = await runCli(["workers", "logs", WORKER, "--after", "-1"], { env: cliEnv() });
     expect([after.code, after.stderr]).toEqual([2, expect.stringContaining("--after")]);
-    const unknown = await runCli(["workers", "logs", "no-such-worker"], { env: cliEnv() });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("no worker no-such-worker");
-  });
+  }, 120_000);
 });

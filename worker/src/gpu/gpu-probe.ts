@@ -139,6 +139,8 @@ export interface ProbeDeps {
   log: (message: string, fields?: Record<string, unknown>) => void;
   python?: string;
   timeoutMs?: number;
+  /** How long to wait for the driver to drop killed processes (default 15 s). */
+  reclaimWaitMs?: number;
 }
 
 /** Kills processes on the GPUs that are not this worker: nothing else should run on a fresh pod. */
@@ -157,6 +159,14 @@ export async function reclaimStrayGpuProcesses(deps: ProbeDeps): Promise<GpuProc
       },
     );
     if (killed) reclaimed.push(app);
+  }
+  // The driver frees a killed process's memory a moment later; wait (bounded) until nvidia-smi no
+  // longer lists it, so the free-memory check that follows sees the reclaimed memory.
+  const deadline = Date.now() + (deps.reclaimWaitMs ?? 15_000);
+  while (reclaimed.length > 0 && Date.now() < deadline) {
+    const left = parseComputeApps((await deps.run("nvidia-smi", COMPUTE_APPS_QUERY, 20_000)).stdout, uuids);
+    if (!left.some((a) => reclaimed.some((r) => r.pid === a.pid))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return reclaimed;
 }
