@@ -1,0 +1,163 @@
+// The live smoke's logic (scripts/smoke/smoke-logic.ts) against the fake RunPod: a real local
+// stack stands in for the deployed functions and the real scale tick (RunPod provider → fake) runs
+// on a timer as pg_cron would. Covered: the failure path (a pod whose worker never comes up is
+// terminated and the job canceled), cleanup by tag (idempotent), and the refusal to run on a
+// deployment that already has pods. The success path (a pod running its start command and the job
+// completing) is not covered here yet: see README, "Tested only against fakes".
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type FakeRunPod, startFakeRunPod } from "../../scripts/fake-runpod/server.ts";
+import { cleanupByTag, runSmoke, type SmokeDeps } from "../../scripts/smoke/smoke-logic.ts";
+import { OpenWeights } from "../../sdk/src/index.ts";
+import { createSecretBox } from "../../supabase/functions/_shared/auth/secret-box.ts";
+import { connectDatabase } from "../../supabase/functions/_shared/db/connect.ts";
+import type { Sql } from "../../supabase/functions/_shared/db/session.ts";
+import { createRunPodProvider } from "../../supabase/functions/_shared/providers/runpod.ts";
+import { ScalingConfig } from "../../supabase/functions/_shared/scaling/index.ts";
+import { parseScaleEnv } from "../../supabase/functions/scale/env.ts";
+import { createFleet } from "../../supabase/functions/scale/fleet.ts";
+import { runTick, type TickDeps } from "../../supabase/functions/scale/tick.ts";
+import { startTestStack, type TestStack } from "../support/stack.ts";
+
+const KEY = "rp_smoke_key";
+const DEPLOYMENT = "smoke";
+let stack: TestStack;
+let fake: FakeRunPod;
+let sql: Sql;
+let tickDeps: TickDeps;
+let binDir: string;
+let cron: ReturnType<typeof setInterval> | undefined;
+let podsRun = true;
+/** The deployment's cron; paused where a test plants pods the scaler would reap as orphans. */
+let ticksOn = true;
+const running = new Map<string, ChildProcess>();
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  fake = await startFakeRunPod({ apiKey: KEY });
+  fake.state.startupReads = 0;
+  sql = connectDatabase(stack.db.url, 3);
+  const env = parseScaleEnv({
+    OW_PROVIDER: "runpod",
+    OW_SCALE_SECRET: "s".repeat(32),
+    OW_RUNPOD_API_KEY: KEY,
+    OW_RUNPOD_REST_URL: `${fake.url}/v2`,
+    OW_DEPLOYMENT_ID: DEPLOYMENT,
+  });
+  tickDeps = {
+    sql,
+    fleet: createFleet(env, sql, await createSecretBox(randomBytes(32).toString("base64"))),
+    config: ScalingConfig.parse({ startupGraceSeconds: 0, orphanPodGraceSeconds: 0 }),
+    deploymentId: DEPLOYMENT,
+    workerApiUrl: stack.url,
+  };
+  // "Our image": ow-worker on PATH, so the boot script execs it instead of downloading.
+  binDir = mkdtempSync(join(tmpdir(), "ow-smoke-bin-"));
+  const bundle = new URL("../../worker/dist/ow-worker.mjs", import.meta.url).pathname;
+  writeFileSync(join(binDir, "ow-worker"), `#!/bin/sh\nexec "${process.execPath}" "${bundle}" "$@"\n`, {
+    mode: 0o755,
+  });
+  let ticking = false;
+  cron = setInterval(() => {
+    if (ticking || !ticksOn) return;
+    ticking = true;
+    runTick(tickDeps)
+      .then(startPods)
+      .catch(() => undefined)
+      .finally(() => {
+        ticking = false;
+      });
+  }, 500);
+}, 120_000);
+
+afterEach(async () => {
+  for (const pod of [...running.keys()]) stopPod(pod);
+  // Their pods are gone: end the workers now rather than waiting out the heartbeat timeout, so the
+  // next test's job is not left to an idle worker that no longer exists.
+  await sql`update public.workers set status = 'lost', terminated_at = now() where status in ('starting', 'active', 'shutdown')`;
+});
+afterAll(async () => {
+  clearInterval(cron);
+  await sql?.end();
+  await fake?.close();
+  await stack?.stop();
+  rmSync(binDir, { recursive: true, force: true });
+});
+
+/** What RunPod does for a running pod: run its start command (`args`) with its env. */
+function startPods(): void {
+  for (const [id, pod] of fake.state.pods) {
+    if (!podsRun || running.has(id) || !pod.args) continue;
+    const { entrypoint, cmd } = JSON.parse(pod.args) as { entrypoint: string[]; cmd: string[] };
+    const [file, ...args] = [...entrypoint, ...cmd];
+    const child = spawn(file ?? "/bin/sh", args, {
+      env: {
+        ...pod.env,
+        PATH: `${binDir}:${process.env.PATH}`,
+        HOME: binDir,
+        OW_WORK_DIR: mkdtempSync(join(tmpdir(), "ow-smoke-pod-")),
+      },
+      stdio: "ignore",
+      detached: true,
+    });
+    running.set(id, child);
+  }
+  for (const id of running.keys()) if (!fake.state.pods.has(id)) stopPod(id);
+}
+
+function stopPod(id: string): void {
+  const child = running.get(id);
+  if (child?.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  running.delete(id);
+}
+
+function smokeDeps(overrides: Partial<SmokeDeps> = {}): SmokeDeps & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    ow: new OpenWeights({ apiKey: stack.adminToken, baseURL: stack.url }),
+    runpod: createRunPodProvider({ apiKey: KEY, deploymentId: DEPLOYMENT, restBaseUrl: `${fake.url}/v2` }),
+    log: (line) => lines.push(line),
+    timeoutMs: 120_000,
+    pollMs: 300,
+    runId: randomBytes(4).toString("hex"),
+    lines,
+    ...overrides,
+  };
+}
+
+describe("npm run smoke:runpod, against the fake RunPod", () => {
+  it("terminates the pod and cancels the job when the worker never comes up, and says it failed", async () => {
+    podsRun = false;
+    const deps = smokeDeps({ timeoutMs: 6_000 });
+    const result = await runSmoke(deps);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toMatch(/^the job was still pending after 6 s$/);
+    expect(result.terminated).toHaveLength(1);
+    expect((await deps.ow.jobs.retrieve(String(result.jobId))).status).toBe("canceled");
+    expect(await cleanupByTag(deps.runpod, deps.log)).toEqual([]);
+  }, 120_000);
+
+  it("refuses to start on a deployment that already has pods, which --cleanup ends (idempotently)", async () => {
+    podsRun = false;
+    ticksOn = false;
+    const deps = smokeDeps();
+    const leftover = await deps.runpod.create({
+      workerId: "w-leftover",
+      deploymentId: DEPLOYMENT,
+      name: "leftover",
+      image: "python:3.12-slim",
+      gpuTypeId: "NVIDIA RTX A4000",
+      gpuCount: 1,
+      env: {},
+    });
+    const refused = await runSmoke(deps);
+    expect(refused).toMatchObject({ ok: false, jobId: null, terminated: [] });
+    expect(refused.detail).toContain("already has 1 pod(s)");
+    expect(await cleanupByTag(deps.runpod, deps.log)).toEqual([leftover.podId]);
+    expect(await cleanupByTag(deps.runpod, deps.log)).toEqual([]);
+  });
+});
