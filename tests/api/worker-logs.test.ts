@@ -4,9 +4,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeError, main } from "../../sdk/src/cli/program.ts";
 import { OpenWeights } from "../../sdk/src/index.ts";
-import { runCli } from "../../sdk/test/support/http-double.ts";
 import { client, createOrganization, startTestStack, type TestStack } from "../support/stack.ts";
 
 let stack: TestStack;
@@ -28,11 +29,33 @@ afterAll(async () => {
   rmSync(configDir, { recursive: true, force: true });
 });
 
-const cliEnv = () => ({
-  OPENWEIGHTS_API_URL: stack.url,
-  OPENWEIGHTS_API_KEY: stack.adminToken,
-  OPENWEIGHTS_CONFIG_DIR: configDir,
-});
+/**
+ * Runs the `ow` program in this process (the code `ow` runs, minus a Node start: spawning the CLI
+ * four times took over 20 s on the loaded 2-core CI machine).
+ */
+async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  Object.assign(process.env, {
+    OPENWEIGHTS_API_URL: stack.url,
+    OPENWEIGHTS_API_KEY: stack.adminToken,
+    OPENWEIGHTS_CONFIG_DIR: configDir,
+  });
+  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+  const text = { stdout: "", stderr: "" };
+  stdout.on("data", (d: Buffer) => {
+    text.stdout += d.toString();
+  });
+  stderr.on("data", (d: Buffer) => {
+    text.stderr += d.toString();
+  });
+  let code: number;
+  try {
+    code = await main(argv, { stdout, stderr, stdin: Readable.from([]) });
+  } catch (error) {
+    text.stderr += describeError(error);
+    code = 1;
+  }
+  return { code, ...text };
+}
 
 describe("worker logs", () => {
   it("keeps boot lines posted as text/plain and worker lines posted as JSON, in order", async () => {
@@ -72,7 +95,7 @@ describe("worker logs", () => {
   });
 
   it("prints the log with `ow workers logs <id>`", async () => {
-    const out = await runCli(["workers", "logs", WORKER], { env: cliEnv() });
+    const out = await runCli(["workers", "logs", WORKER]);
     expect(out.code).toBe(0);
     expect(out.stdout.trim().split("\n")).toEqual([
       expect.stringMatching(/^\S+ \[boot\] ow-boot: downloading$/),
@@ -82,13 +105,10 @@ describe("worker logs", () => {
   }, 120_000);
 
   it("exits 2 naming the problem for bad CLI input, and 1 for an unknown worker", async () => {
-    // Each CLI start takes seconds on a loaded 2-core machine: run them side by side.
-    const [missing, extra, after, unknown] = await Promise.all([
-      runCli(["workers", "logs"], { env: cliEnv() }),
-      runCli(["workers", "logs", WORKER, "more"], { env: cliEnv() }),
-      runCli(["workers", "logs", WORKER, "--after", "-1"], { env: cliEnv() }),
-      runCli(["workers", "logs", "no-such-worker"], { env: cliEnv() }),
-    ]);
+    const missing = await runCli(["workers", "logs"]);
+    const extra = await runCli(["workers", "logs", WORKER, "more"]);
+    const after = await runCli(["workers", "logs", WORKER, "--after", "-1"]);
+    const unknown = await runCli(["workers", "logs", "no-such-worker"]);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining("<worker-id>")]);
     expect([extra.code, extra.stderr]).toEqual([2, expect.stringContaining("more")]);
     expect([after.code, after.stderr]).toEqual([2, expect.stringContaining("--after")]);
