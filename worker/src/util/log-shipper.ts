@@ -87,6 +87,9 @@ export function createShippingLogger(inner: Logger, options: LogShipperOptions):
     flush,
     async close() {
       clearInterval(timer);
+      // A flush already in flight took its batch before the last records were queued: flush
+      // again until the queue is empty or the api refuses (a failed post keeps its lines queued).
+      for (let rounds = 0; rounds < 3 && queue.length > 0; rounds++) await flush();
       await flush();
     },
   };
