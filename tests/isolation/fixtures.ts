@@ -206,6 +206,7 @@ const BODIES: Record<string, (t: OrgFixture) => SampleBody> = {
   "POST /worker-api/heartbeat": (t) => ({ json: { run_ids: [t.runId] } }),
   "POST /worker-api/claim": () => ({ json: { wait_ms: 0 } }),
   "POST /worker-api/stop": () => ({ json: { reason: "isolation suite" } }),
+  "POST /worker-api/worker-logs": () => ({ json: { source: "worker", lines: ["injected"] } }),
   "POST /worker-api/runs/:run_id/logs": () => ({ json: { seq: 1, streams: "o", lines: ["injected"] } }),
   "POST /worker-api/runs/:run_id/events": () => ({
     json: { events: [{ seq: 1, data: { type: "injected" } }] },
