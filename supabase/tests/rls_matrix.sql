@@ -7,7 +7,7 @@
 -- ('A:all B:none', 'A:1/3' = one of A's three rows).
 begin;
 set local search_path = public, extensions;
-select plan(495);
+select plan(527);
 
 -- ---------------------------------------------------------------- fixtures (as superuser)
 create temp table fx (k text primary key, v text not null);
