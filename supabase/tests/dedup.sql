@@ -5,7 +5,7 @@
 -- caller's organization.
 begin;
 set local search_path = public, extensions;
-select plan(44);
+select plan(48);
 \ir helpers/queue.psql
 
 do $$ begin
@@ -146,6 +146,19 @@ select isnt(pg_temp.id_of('admin A', '{"name": "m"}', 'p_mounts => ''{"main.py":
 select is(pg_temp.id_of('admin A', '{"name": "m"}', 'p_mounts => ''{"main.py": "custom_job_file:file-aaaaaaaaaaaa"}'''),
   pg_temp.id_of('admin A', '{"name": "m"}', 'p_mounts => ''{"main.py": "custom_job_file:file-aaaaaaaaaaaa"}'''),
   'the same mounts give the same id');
+
+-- ---------------------------------------------------------------- {job_id} in finetuned_model_id
+create temp table named as select pg_temp.id_of('admin A', '{"finetuned_model_id": "org/m-{job_id}", "x": 1}') as id;
+select is((select params ->> 'finetuned_model_id' from public.jobs where id = (select id from named)),
+  'org/m-' || (select id from named), '{job_id} in finetuned_model_id becomes the job''s own id');
+select is((select id from named),
+  public.job_content_id(pg_temp.org('A'), 'custom', 'img:dedup', '{python,main.py}', '{"finetuned_model_id": "org/m-{job_id}", "x": 1}', '{}'),
+  'the id is the hash of the request with the placeholder in it');
+select is(pg_temp.id_of('admin A', '{"finetuned_model_id": "org/m-{job_id}", "x": 1}'), (select id from named),
+  'the same request deduplicates to the same job');
+create temp table fixed_name as select pg_temp.id_of('admin A', '{"finetuned_model_id": "org/m-fixed", "x": 1}') as id;
+select is((select params ->> 'finetuned_model_id' from public.jobs where id = (select id from fixed_name)),
+  'org/m-fixed', 'a name without the placeholder is stored as given');
 
 select * from finish();
 rollback;

@@ -41,13 +41,6 @@ export type DatasetMounter = (ref: string, purpose: string) => Promise<string>;
 export interface FinalizeInput<P> {
   /** The validated params as the user gave them (dataset refs not yet replaced). */
   given: P;
-  request: {
-    type: string;
-    image: string;
-    entrypoint: string[];
-    params: Record<string, unknown>;
-    mounts: Record<string, string>;
-  };
   hfOrg: string | undefined;
 }
 
@@ -102,16 +95,8 @@ export class BuiltInFamily<S extends z.ZodType> {
     const mounts = sortedRecord({ ...scripts, ...dataMounts });
     const image = options.image ?? this.ctx.images[this.spec.image];
     const entrypoint = [...this.spec.entrypoint];
-    if (this.spec.finalize) {
-      const request = {
-        type: this.type,
-        image,
-        entrypoint,
-        params: params as Record<string, unknown>,
-        mounts,
-      };
-      params = await this.spec.finalize(params, { given, request, hfOrg: options.hfOrg ?? this.ctx.hfOrg });
-    }
+    if (this.spec.finalize)
+      params = await this.spec.finalize(params, { given, hfOrg: options.hfOrg ?? this.ctx.hfOrg });
     const p = params as Record<string, unknown>;
     const submission: JobSubmission = {
       type: this.type,

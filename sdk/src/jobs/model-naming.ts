@@ -3,12 +3,10 @@
  * `str.format`: `{org_id}` (the HF org), `{model_name}` (last path part of `model`), `{job_id}`
  * (or `{}` / `{0}`), every string param, and `model_naming_extra_parameters`; `{{`/`}}` escape.
  *
- * `{job_id}` is the job's *request id*: `<prefix>-<sha256(canonical request)[:12]>[-suffix]`,
- * hashed with the template unexpanded — exactly how the original derived it. The server's job id
- * hashes the expanded params, so the two differ; find a model's job with
- * `family.list({ params: { finetuned_model_id } })`.
+ * `{job_id}` (the job's id) cannot be known here: the database derives the id from the request,
+ * name included. It is sent as the placeholder `{job_id}`, the id is hashed with it in place, and
+ * the database writes the id into the stored name (migration 20261203223100_model_name_job_id).
  */
-import { sha256Hex } from "../core/sha256.ts";
 
 /** Keys sorted, no whitespace: the same value gives the same bytes on every machine. */
 export function canonicalJson(value: unknown): string {
@@ -20,26 +18,8 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-async function* once(text: string): AsyncGenerator<Uint8Array> {
-  yield new TextEncoder().encode(text);
-}
-
-export interface NamingRequest {
-  type: string;
-  image: string;
-  entrypoint: string[];
-  params: Record<string, unknown>;
-  mounts: Record<string, string>;
-}
-
-export async function requestId(
-  prefix: string,
-  request: NamingRequest,
-  suffix: string | null,
-): Promise<string> {
-  const hash = (await sha256Hex(once(canonicalJson(request)))).slice(0, 12);
-  return suffix ? `${prefix}-${hash}-${suffix}` : `${prefix}-${hash}`;
-}
+/** What the database replaces with the job's id in a stored `finetuned_model_id`. */
+export const JOB_ID_PLACEHOLDER = "{job_id}";
 
 /** Expands `{name}` fields; throws an Error naming the field it cannot fill. */
 export function formatTemplate(template: string, values: Record<string, string>): string {

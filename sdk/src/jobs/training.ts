@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { InvalidParamsError } from "../core/errors.ts";
 import type { BuiltInContext } from "./context.ts";
 import { BuiltInFamily, type DatasetMounter, type FinalizeInput } from "./family.ts";
-import { formatTemplate, requestId, templateUses, templateValues } from "./model-naming.ts";
+import { formatTemplate, JOB_ID_PLACEHOLDER, templateUses, templateValues } from "./model-naming.ts";
 import { hubModelIdProblem } from "./param-rules.ts";
 import { fineTuningParams, type TrainingParamsOut, weightedSftParams } from "./training-params.ts";
 import { FINE_TUNING_DEFAULT_GB, WEIGHTED_SFT_DEFAULT_GB } from "./vram.ts";
@@ -32,12 +32,14 @@ async function mountTrainingData<P extends TrainingParamsOut>(
   };
 }
 
-/** Expands the `finetuned_model_id` template (see model-naming.ts) and checks the result. */
+/**
+ * Expands the `finetuned_model_id` template (see model-naming.ts) and checks the result. `{job_id}`
+ * is sent as the placeholder: the database fills in the job's id when it stores the job.
+ */
 async function expandModelId<P extends TrainingParamsOut>(
   type: string,
-  prefix: string,
   params: P,
-  { given, request, hfOrg }: FinalizeInput<P>,
+  { given, hfOrg }: FinalizeInput<P>,
 ): Promise<P> {
   const template = params.finetuned_model_id;
   if (template === null) return params;
@@ -46,16 +48,15 @@ async function expandModelId<P extends TrainingParamsOut>(
     if (!params.push_to_hub) return { ...params, finetuned_model_id: null };
     throw fail("{org_id} needs a Hugging Face org: pass { hfOrg } or set HF_ORG or HF_USER");
   }
-  const jobId = templateUses(template, "job_id")
-    ? await requestId(prefix, request, params.job_id_suffix)
-    : undefined;
+  // A marker no template can produce, so an escaped `{{job_id}}` stays literal (and invalid).
+  const marker = "\u0000job_id\u0000";
   const modelName = given.model.split("/").pop() ?? given.model;
   let expanded: string;
   try {
     const values = templateValues(given as Record<string, unknown>, {
       org_id: hfOrg,
       model_name: modelName,
-      job_id: jobId,
+      job_id: marker,
     });
     expanded = formatTemplate(template, values);
   } catch (error) {
@@ -63,9 +64,14 @@ async function expandModelId<P extends TrainingParamsOut>(
   }
   const suffix = "ft_id_suffix" in params ? params.ft_id_suffix : null;
   if (suffix) expanded = `${expanded}-${suffix}`;
-  const problem = hubModelIdProblem(expanded);
-  if (problem) throw fail(`"${expanded}" ${problem}`);
-  return { ...params, finetuned_model_id: expanded };
+  // Checked with an id of the real shape in the placeholder's place.
+  const asStored = expanded.replaceAll(
+    marker,
+    `${type}-000000000000${params.job_id_suffix ? `-${params.job_id_suffix}` : ""}`,
+  );
+  const problem = hubModelIdProblem(asStored);
+  if (problem) throw fail(`"${asStored}" ${problem}`);
+  return { ...params, finetuned_model_id: expanded.replaceAll(marker, JOB_ID_PLACEHOLDER) };
 }
 
 export type FineTuning = BuiltInFamily<typeof fineTuningParams>;
@@ -82,7 +88,7 @@ export function fineTuningFamily(ctx: BuiltInContext): FineTuning {
       datasets: (p: P, mount) =>
         mountTrainingData(p, mount, p.loss === "sft" ? "conversations" : "preference"),
       vramGuess: () => FINE_TUNING_DEFAULT_GB,
-      finalize: (p: P, input) => expandModelId("fine-tuning", "ftjob", p, input),
+      finalize: (p: P, input) => expandModelId("fine-tuning", p, input),
     },
     ctx,
   );
@@ -99,7 +105,7 @@ export function weightedSftFamily(ctx: BuiltInContext): WeightedSft {
       datasets: (p: P, mount) => mountTrainingData(p, mount, "conversations"),
       // the original: 60 GB, or 0 when hardware is pinned ("assume they know")
       vramGuess: (_p, allowedHardware) => (allowedHardware ? 0 : WEIGHTED_SFT_DEFAULT_GB),
-      finalize: (p: P, input) => expandModelId("weighted-sft", "sftjob", p, input),
+      finalize: (p: P, input) => expandModelId("weighted-sft", p, input),
     },
     ctx,
   );

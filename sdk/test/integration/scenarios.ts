@@ -161,6 +161,37 @@ export async function jobRunsWithWorker(t: Target): Promise<void> {
   assert.equal((await ow.events.latest(job.id, ["done"])).done, nonce);
 }
 
+/** `{job_id}` in a fine-tune's model name is the id of the job the server stored (filled in by the database). */
+export async function modelNamedAfterItsJob(t: Target): Promise<void> {
+  const ow = client(t);
+  const row = {
+    messages: [
+      { role: "user", content: randomBytes(6).toString("hex") },
+      { role: "assistant", content: "ok" },
+    ],
+  };
+  const data = await ow.files.create({
+    file: new TextEncoder().encode(`${JSON.stringify(row)}\n`),
+    purpose: "conversations",
+    filename: "named.jsonl",
+  });
+  const request = {
+    model: "Qwen/Qwen3-0.6B",
+    training_file: data.id,
+    loss: "sft" as const,
+    finetuned_model_id: "my-org/{model_name}-{job_id}",
+  };
+  const job = await ow.fineTuning.create(request);
+  try {
+    assert.equal(job.params.finetuned_model_id, `my-org/Qwen3-0.6B-${job.id}`);
+    const again = await ow.fineTuning.create(request);
+    assert.equal(again.id, job.id);
+    assert.equal(again.params.finetuned_model_id, `my-org/Qwen3-0.6B-${job.id}`);
+  } finally {
+    await ow.jobs.cancel(job.id);
+  }
+}
+
 /** Scenarios that need only the API (no worker). */
 export const API_SCENARIOS = {
   authAndMe,
@@ -169,5 +200,6 @@ export const API_SCENARIOS = {
   jobLifecycle,
   notFound,
   secretsAndTokens,
+  modelNamedAfterItsJob,
 };
 export const ALL_SCENARIOS = { ...API_SCENARIOS, jobRunsWithWorker };

@@ -13,7 +13,9 @@ const DATA = `data/${CONVERSATIONS}.jsonl`;
 const SCRIPTS = listJobScripts(SCRIPTS_DIR);
 
 /** Parses params with the job's own Python parser; returns its problems (empty = accepted). */
+/** The job's parser's problems with params as the job receives them (the database has filled in `{job_id}`). */
 function jobSideProblems(parser: string, params: unknown): string[] {
+  const stored = JSON.parse(JSON.stringify(params).replaceAll("{job_id}", "fine-tuning-0123456789ab"));
   return python(
     `import json, sys
 from param_checks import ParamError
@@ -22,7 +24,7 @@ try:
     parse(json.load(sys.stdin)); print("[]")
 except ParamError as e:
     print(json.dumps(e.problems))`,
-    params,
+    stored,
   ) as string[];
 }
 
@@ -63,7 +65,8 @@ describe("built-in job submissions", () => {
       meta: { group: "a" },
       job_id_suffix: "try1",
     });
-    expect(s.params?.finetuned_model_id).toMatch(/^my-org\/Qwen3-8B-ftjob-[0-9a-f]{12}-try1$/);
+    // The database writes the job's id over the placeholder (supabase/tests/dedup.sql).
+    expect(s.params?.finetuned_model_id).toBe("my-org/Qwen3-8B-{job_id}");
     expect(jobSideProblems("from training.params import parse_training_params as parse", s.params)).toEqual(
       [],
     );
@@ -95,6 +98,17 @@ describe("built-in job submissions", () => {
     expect(s.params?.finetuned_model_id).toBe("my-org/Qwen3-8B-sft-v2");
   });
 
+  it("send {job_id} (and its {} / {0} spellings) as the placeholder, and refuse an escaped one", async () => {
+    for (const template of ["{org_id}/x-{job_id}", "{org_id}/x-{}", "{org_id}/x-{0}"]) {
+      const s = await ow.fineTuning.submission({ ...SFT, finetuned_model_id: template });
+      expect(s.params?.finetuned_model_id).toBe("my-org/x-{job_id}");
+    }
+    const error = await ow.fineTuning
+      .submission({ ...SFT, finetuned_model_id: "{org_id}/x-{{job_id}}" })
+      .catch((e: unknown) => e);
+    expect((error as InvalidParamsError).issues[0]?.path).toBe("finetuned_model_id");
+  });
+
   it("refuse to push without a Hugging Face org, and keep the model in uploads when not pushing", async () => {
     vi.stubEnv("HF_ORG", "");
     vi.stubEnv("HF_USER", "");
@@ -118,7 +132,7 @@ describe("built-in job submissions", () => {
       eval_every_n_steps: "log",
       backend: "transformers",
     });
-    expect(s.params?.finetuned_model_id).toMatch(/^my-org\/Qwen3-8B-sftjob-[0-9a-f]{12}-w$/);
+    expect(s.params?.finetuned_model_id).toBe("my-org/Qwen3-8B-{job_id}-w");
     const pinned = await ow.weightedSft.submission({ ...SFT, allowed_hardware: ["1x H100"] });
     expect(pinned).toMatchObject({ requires_vram_gb: 0, allowed_hardware: ["1x H100"] });
     expect(
@@ -221,7 +235,7 @@ describe("built-in job submissions", () => {
     const b = await client(fakeServer()).fineTuning.submission({ epochs: 2, meta: { x: 1 }, ...SFT });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     const c = await client(fakeServer()).fineTuning.submission({ ...SFT, meta: { x: 2 }, epochs: 2 });
-    expect(c.params?.finetuned_model_id).not.toBe(a.params?.finetuned_model_id);
+    expect(JSON.stringify(c)).not.toBe(JSON.stringify(a));
     expect(JSON.stringify(a)).not.toContain(SCRIPTS_DIR);
   });
 
