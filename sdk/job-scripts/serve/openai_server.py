@@ -6,7 +6,7 @@ vLLM (CPU included): the serving job's `transformers` backend. Started by serve/
 with the API key in the environment (OPENWEIGHTS_SERVER_KEY, never on the command line, where `ps`
 would show it). Routes, with OpenAI's shapes (platform.openai.com/docs/api-reference/chat, read
 2026-12-03): GET /health (open), GET /v1/models and POST /v1/chat/completions (Bearer key required;
-401 otherwise). Generation goes through inference/engines.py, the same engine batch inference uses;
+401 otherwise), plain or streamed (`stream: true`, server-sent chunks). Generation goes through inference/engines.py, the same engine batch inference uses;
 requests are served one at a time (one model, one lock).
 No `from __future__ import annotations` here: FastAPI reads the handlers' annotations at run time,
 and a string "Request" it cannot resolve turns the parameter into a query field (422, seen).
@@ -50,6 +50,29 @@ def sampling_from_request(body: dict, eos_token) -> dict:
     return {"n": int(body.get("n") or 1), "temperature": float(body.get("temperature", 1.0)), "top_p": float(body.get("top_p", 1.0)),
             "max_tokens": int(max_tokens), "min_tokens": 0, "stop": ([eos_token] if eos_token else []) + stop,
             "skip_special_tokens": True, "logprobs": None, "seed": body.get("seed")}
+
+
+def stream_response(head: dict, texts: list, finish: list, usage):
+    """`stream: true` in OpenAI's chunk shapes: per choice a role chunk, its text, its finish reason;
+    then the usage chunk when asked for (`stream_options.include_usage`), then `[DONE]`. The text
+    comes in one piece: this engine generates a whole completion at once (vLLM streams tokens)."""
+    import json
+
+    from fastapi.responses import StreamingResponse
+
+    def chunk(choices, **extra):
+        return "data: " + json.dumps({**head, "object": "chat.completion.chunk", "choices": choices, **extra}) + "\n\n"
+
+    def events():
+        for i, text in enumerate(texts):
+            yield chunk([{"index": i, "delta": {"role": "assistant", "content": ""}, "finish_reason": None, "logprobs": None}])
+            yield chunk([{"index": i, "delta": {"content": text}, "finish_reason": None, "logprobs": None}])
+            yield chunk([{"index": i, "delta": {}, "finish_reason": finish[i], "logprobs": None}])
+        if usage is not None:
+            yield chunk([], usage=usage)
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
 
 
 def build_app(engine, served_name: str, adapters: dict, key: str, max_model_len: int):
@@ -97,11 +120,16 @@ def build_app(engine, served_name: str, adapters: dict, key: str, max_model_len:
             return error(400, f"prompt ({len(prompt)} tokens) + max_tokens exceeds max_model_len {max_model_len}", "invalid_request_error")
         with lock:
             outputs = engine.generate_with_adapter(adapters.get(model), [prompt], sampling)[0]
-        choices = [{"index": i, "message": {"role": "assistant", "content": o.text},
-                    "finish_reason": "length" if len(o.token_ids) >= sampling["max_tokens"] else "stop", "logprobs": None} for i, o in enumerate(outputs)]
+        finish = ["length" if len(o.token_ids) >= sampling["max_tokens"] else "stop" for o in outputs]
         completion_tokens = sum(len(o.token_ids) for o in outputs)
-        return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()), "model": model, "choices": choices,
-                "usage": {"prompt_tokens": len(prompt), "completion_tokens": completion_tokens, "total_tokens": len(prompt) + completion_tokens}}
+        usage = {"prompt_tokens": len(prompt), "completion_tokens": completion_tokens, "total_tokens": len(prompt) + completion_tokens}
+        head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": model}
+        if body.get("stream"):
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            return stream_response(head, [o.text for o in outputs], finish, usage if include_usage else None)
+        choices = [{"index": i, "message": {"role": "assistant", "content": o.text}, "finish_reason": finish[i], "logprobs": None}
+                   for i, o in enumerate(outputs)]
+        return {**head, "object": "chat.completion", "choices": choices, "usage": usage}
 
     return app
 
