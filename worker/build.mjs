@@ -24,3 +24,20 @@ await build({
   logLevel: "info",
 });
 await chmod(outfile, 0o755);
+
+// The package's library entry (`import { runWorkerCli } from "@openweights/worker"`, what `ow worker`
+// loads): built, so an installed package never points at TypeScript.
+await build({
+  entryPoints: [here("./src/index.ts")],
+  outfile: here("./dist/index.mjs"),
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  legalComments: "none",
+  alias: { "@contract": here("../supabase/functions/_shared/contract/index.ts") },
+  banner: {
+    js: "import { createRequire as __owCreateRequire } from 'node:module';\nconst require = __owCreateRequire(import.meta.url);",
+  },
+  logLevel: "info",
+});

@@ -159,7 +159,7 @@ export const worker: Command = {
       mod = (await import(/* @vite-ignore */ WORKER_PACKAGE)) as typeof mod;
     } catch {
       io.stderr.write(
-        `The worker is a separate package. Install it with:\n  npm install -g ${WORKER_PACKAGE}\n`,
+        `The worker is a separate package. Install it next to openweights:\n  npm install ${WORKER_PACKAGE}\n(until it is published: \`npm pack ./worker\` in a checkout, then npm install the .tgz), or run its own bin: ow-worker\n`,
       );
       return EXIT.failed;
     }

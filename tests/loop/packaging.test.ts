@@ -1,0 +1,138 @@
+// Installable (issue 15): the SDK+CLI and the worker packed with `npm pack`, installed from the
+// tarballs into an empty folder outside the checkout, then used as a user would: `ow --help`,
+// `openweights --help` (the `npx openweights` path), `ow whoami` against a real stack, and the
+// installed `ow-worker` claiming and completing a job.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../scripts/db/migrate.ts";
+import { client, startTestStack, type TestStack } from "../support/stack.ts";
+
+let work: string;
+let app: string;
+let stack: TestStack;
+const bin = (name: string) => join(app, "node_modules", ".bin", name);
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 240_000,
+  });
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "ow-install-"));
+  app = join(work, "app");
+  mkdirSync(app);
+  // Packs what `npm install` built (the root `prepare`); rebuilding here would rewrite the worker
+  // bundle under the local stack another test file may be running from it.
+  for (const pkg of ["sdk", "worker"])
+    run("npm", ["pack", "--pack-destination", work], join(repoRoot, pkg), { ...process.env });
+  const tarballs = readdirSync(work).filter((f) => f.endsWith(".tgz"));
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "researcher", private: true }));
+  run(
+    "npm",
+    [
+      "install",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      ...tarballs.map((t) => join(work, t)),
+    ],
+    app,
+    { ...process.env },
+  );
+  stack = await startTestStack();
+}, 600_000);
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed packages, installed outside the checkout", () => {
+  it("install without TypeScript sources: built main, exports and bins only", () => {
+    const worker = JSON.parse(
+      run("node", ["-p", "JSON.stringify(require('@openweights/worker/package.json'))"], app),
+    );
+    expect(worker.private).toBeUndefined();
+    expect(worker.main).toBe("./dist/index.mjs");
+    const files = run(
+      "find",
+      [
+        "node_modules/@openweights/worker",
+        "node_modules/openweights/dist",
+        "-name",
+        "*.ts",
+        "-not",
+        "-name",
+        "*.d.ts",
+        "-not",
+        "-name",
+        "*.d.cts",
+      ],
+      app,
+    );
+    expect(files.trim()).toBe("");
+  });
+
+  it("run ow --help, openweights --help and ow whoami against the stack", { timeout: 120_000 }, () => {
+    expect(run(bin("ow"), ["--help"], app)).toContain("the OpenWeights CLI");
+    expect(run(bin("openweights"), ["--help"], app)).toContain("the OpenWeights CLI");
+    // `ow worker` loads the installed worker package's built entry (its main was TypeScript).
+    expect(run(bin("ow"), ["worker", "--help"], app)).toMatch(/ow-worker|OPENWEIGHTS_WORKER_TOKEN/);
+    const me = JSON.parse(
+      run(bin("ow"), ["whoami", "--json"], app, {
+        OPENWEIGHTS_API_URL: stack.url,
+        OPENWEIGHTS_API_KEY: stack.adminToken,
+        OPENWEIGHTS_CONFIG_DIR: work,
+      }),
+    );
+    expect(me.organization.id).toBe(stack.orgId);
+  });
+
+  it("the installed ow-worker claims and completes a job", { timeout: 180_000 }, async () => {
+    const [row] = await stack.db
+      .sql`select token from internal.mint_worker_token(${stack.orgId}, 'w-packed')`;
+    const api = client(stack.url, stack.adminToken);
+    const job = await api("POST", "/api/jobs", {
+      type: "custom",
+      image: "python:3.12-slim",
+      entrypoint: ["sh", "-c", "echo from the packed worker"],
+      requires_vram_gb: 0,
+    });
+    expect(job.status).toBe(201);
+    const workDir = join(work, "worker-dir");
+    mkdirSync(workDir);
+    const worker = spawn(bin("ow-worker"), [], {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        OPENWEIGHTS_API_URL: stack.url,
+        OPENWEIGHTS_WORKER_TOKEN: String(row!.token),
+        OW_WORKER_IMAGE: "python:3.12-slim",
+        OW_WORK_DIR: workDir,
+        OW_CLAIM_WAIT_MS: "1000",
+        OW_HEARTBEAT_MS: "500",
+      },
+      stdio: "ignore",
+    });
+    try {
+      const deadline = Date.now() + 150_000;
+      let status = "";
+      while (Date.now() < deadline && status !== "completed" && status !== "failed") {
+        status = (await api("GET", `/api/jobs/${job.body.id}`)).body.status;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(status).toBe("completed");
+      const [run] = await stack.db.sql`select worker_id from runs where job_id = ${job.body.id}`;
+      expect(run?.worker_id).toBe("w-packed");
+    } finally {
+      worker.kill("SIGTERM");
+    }
+  });
+});
