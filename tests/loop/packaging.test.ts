@@ -3,7 +3,7 @@
 // `openweights --help` (the `npx openweights` path), `ow whoami` against a real stack, and the
 // installed `ow-worker` claiming and completing a job.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,6 +107,9 @@ describe("the packed packages, installed outside the checkout", () => {
     expect(job.status).toBe(201);
     const workDir = join(work, "worker-dir");
     mkdirSync(workDir);
+    // A root worker runs the job as openweights-job, which must pass every directory above its
+    // run directory (worker/src/executors/job-user.ts); mkdtemp made this one owner-only.
+    chmodSync(work, 0o711);
     const worker = spawn(bin("ow-worker"), [], {
       cwd: app,
       env: {
@@ -123,12 +126,12 @@ describe("the packed packages, installed outside the checkout", () => {
     });
     try {
       const deadline = Date.now() + 150_000;
-      let status = "";
-      while (Date.now() < deadline && status !== "completed" && status !== "failed") {
-        status = (await api("GET", `/api/jobs/${job.body.id}`)).body.status;
+      let seen: { status?: string; failure_message?: string } = {};
+      while (Date.now() < deadline && seen.status !== "completed" && seen.status !== "failed") {
+        seen = (await api("GET", `/api/jobs/${job.body.id}`)).body;
         await new Promise((r) => setTimeout(r, 500));
       }
-      expect(status).toBe("completed");
+      expect(seen.status, seen.failure_message).toBe("completed");
       const [run] = await stack.db.sql`select worker_id from runs where job_id = ${job.body.id}`;
       expect(run?.worker_id).toBe("w-packed");
     } finally {
