@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import postgres from "postgres";
 import { startRealtimeStandIn } from "../../scripts/realtime/server.ts";
+import { OpenWeights } from "../../sdk/src/node/index.ts";
 import { artifacts, startWorld, type World } from "./harness.ts";
 import { countingScript, submit } from "./jobs.ts";
 
@@ -194,6 +195,37 @@ describe("the dashboard", () => {
       .waitFor();
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await page.getByTestId("job-status").count(), 0, "the other org's job is not shown");
+    await context.close();
+  });
+
+  it("shows the organization's limits and spend, and an admin changes the caps", async () => {
+    const ow = new OpenWeights({ apiKey: world.stack.token, baseURL: world.stack.url });
+    const was = await ow.limits.retrieve();
+    const context = await world.newContext();
+    const page = await context.newPage();
+    await signIn(page, world.stack.token);
+    await page.getByRole("link", { name: "Organization" }).click();
+    const limits = page.getByTestId("limits");
+    await limits.getByText(`live of at most ${was.max_workers}`).waitFor();
+    await page.getByLabel("Max workers").fill(String(was.max_workers + 1));
+    await page.getByLabel("Hourly cap ($)").fill("");
+    await page.getByLabel("Daily cap ($)").fill("12.5");
+    await page.getByRole("button", { name: "Save limits" }).click();
+    await page.getByRole("status").filter({ hasText: "Limits saved" }).waitFor();
+    await limits.getByText(`live of at most ${was.max_workers + 1}`).waitFor();
+    await limits.getByText("daily cap: $12.50").waitFor();
+    await limits.getByText("hourly cap: no cap").waitFor();
+    await shot(page, "organization-limits");
+    const now = await ow.limits.retrieve();
+    assert.deepEqual(
+      [now.max_workers, now.max_hourly_usd, now.max_daily_usd],
+      [was.max_workers + 1, null, 12.5],
+    );
+    await ow.limits.update({
+      max_workers: was.max_workers,
+      max_hourly_usd: was.max_hourly_usd,
+      max_daily_usd: was.max_daily_usd,
+    });
     await context.close();
   });
 

@@ -1,8 +1,8 @@
 "use client";
-// The organization: name, members and their roles. Members are Supabase Auth users; a token-only
-// deployment has none. Limits and budgets have no api yet (see the README's dashboard section):
-// this page shows what the api serves.
+// The organization: name, members and their roles (Supabase Auth users; a token-only deployment
+// has none), and its limits and budgets against what it spends.
 import type { Member } from "openweights";
+import { LimitsPanel } from "@/components/limits-panel.tsx";
 import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 import { useAsync } from "@/lib/use-async.ts";
@@ -37,8 +37,7 @@ export default function OrganizationPage() {
       </table>
       {members.data?.length === 0 && <p className="muted">No members yet (token-only organization).</p>}
       {members.error && <p role="alert">{members.error}</p>}
-      <h2>Limits and budgets</h2>
-      <p className="muted">Not served by the api yet; shown here once it is.</p>
+      <LimitsPanel ow={ow} isAdmin={me.data?.role === "admin"} />
     </>
   );
 }
