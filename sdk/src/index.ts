@@ -3,6 +3,16 @@
  * mounts and the CLI live in `openweights/node`; the job-side helper in `openweights/job`.
  */
 
+export { type ApiParams, apiParams, apiVramGuess } from "../../supabase/functions/_shared/jobs/api-params.ts";
+export { parseLearningRate } from "../../supabase/functions/_shared/jobs/param-rules.ts";
+export {
+  DEFAULT_FINETUNED_MODEL_ID,
+  type FineTuningParams,
+  fineTuningParams,
+  type WeightedSftParams,
+  weightedSftParams,
+} from "../../supabase/functions/_shared/jobs/training-params.ts";
+export * as vram from "../../supabase/functions/_shared/jobs/vram.ts";
 export { type ClientOptions, DEFAULT_BASE_URL, OpenWeights, OpenWeights as default } from "./client.ts";
 export type { Clock } from "./core/clock.ts";
 export * from "./core/errors.ts";
@@ -15,7 +25,6 @@ export { type Progress, toUploadSource, type Uploadable, type UploadSource } fro
 export type { MountSource } from "./custom-jobs/mounts.ts";
 export type { JobCreateOptions, JobDefinition, JobFamily, TypedJob } from "./custom-jobs/register.ts";
 export { type Api, DEFAULT_API_TIMEOUT_SECONDS, DEPLOY_DEFAULTS, type DeployParams } from "./jobs/api.ts";
-export { type ApiParams, apiParams, apiVramGuess } from "./jobs/api-params.ts";
 export { Chat, type ChatCompletionBody, ChatCompletions } from "./jobs/chat.ts";
 export {
   type BuiltInImages,
@@ -37,16 +46,7 @@ export { type Inference, type InferenceParams, inferenceParams } from "./jobs/in
 export { type Logprob, type LogprobParams, logprobParams } from "./jobs/logprob.ts";
 export { canonicalJson, formatTemplate } from "./jobs/model-naming.ts";
 export { loadOpenAI, type OpenAIClientLike } from "./jobs/openai-client.ts";
-export { parseLearningRate } from "./jobs/param-rules.ts";
 export type { FineTuning, WeightedSft } from "./jobs/training.ts";
-export {
-  DEFAULT_FINETUNED_MODEL_ID,
-  type FineTuningParams,
-  fineTuningParams,
-  type WeightedSftParams,
-  weightedSftParams,
-} from "./jobs/training-params.ts";
-export * as vram from "./jobs/vram.ts";
 export type { Event, EventListParams } from "./resources/events.ts";
 export type { FileCreateParams, FileListParams, FileObject } from "./resources/files.ts";
 export type { HardwareOption } from "./resources/hardware.ts";

@@ -5,17 +5,22 @@
  * deterministic and deploying the same model twice reuses the running job.
  */
 import type { z } from "zod";
-import { type ApiParams, apiParams, apiVramGuess } from "./api-params.ts";
+import {
+  type ApiParams,
+  apiParams,
+  apiVramGuess,
+  DEFAULT_API_TIMEOUT_SECONDS,
+  DEPLOY_DEFAULTS,
+} from "../../../supabase/functions/_shared/jobs/api-params.ts";
 import type { BuiltInContext } from "./context.ts";
 import { ApiDeployment } from "./deployment.ts";
 import { type BuiltInCreateOptions, BuiltInFamily } from "./family.ts";
 import type { OpenAIImporter } from "./openai-client.ts";
 
-/** Serving jobs end when canceled (`down()`) or after this long, so a forgotten one stops billing. */
-export const DEFAULT_API_TIMEOUT_SECONDS = 4 * 3600;
-
-/** The original's `deploy` defaults (more concurrent sequences than a bare serving job). */
-export const DEPLOY_DEFAULTS = { max_num_seqs: 100, max_model_len: 2048 } as const;
+export {
+  DEFAULT_API_TIMEOUT_SECONDS,
+  DEPLOY_DEFAULTS,
+} from "../../../supabase/functions/_shared/jobs/api-params.ts";
 
 export type DeployParams = Omit<ApiParams, "model">;
 

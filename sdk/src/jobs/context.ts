@@ -1,4 +1,6 @@
 /** What the built-in job families need from the client, and the options that configure them. */
+
+import type { BuiltInImages } from "../../../supabase/functions/_shared/jobs/images.ts";
 import type { Clock } from "../core/clock.ts";
 import { OpenWeightsError } from "../core/errors.ts";
 import type { FetchLike } from "../core/http.ts";
@@ -10,21 +12,7 @@ import type { Jobs } from "../resources/jobs.ts";
 import type { Runs } from "../resources/runs.ts";
 import type { Workers } from "../resources/workers.ts";
 
-/**
- * Worker images by role. They must equal the `OW_WORKER_IMAGE` of the workers that should run
- * them (workers claim only jobs of their own image); the Dockerfiles in `worker/docker` set these.
- */
-export interface BuiltInImages {
-  /** Fine-tuning (Unsloth + TRL + PEFT). */
-  unsloth: string;
-  /** Inference, serving, logprobs, weighted SFT and evals (vLLM + transformers). */
-  vllm: string;
-}
-
-export const DEFAULT_IMAGES: BuiltInImages = {
-  unsloth: "openweights/ow-unsloth",
-  vllm: "openweights/ow-vllm",
-};
+export { type BuiltInImages, DEFAULT_IMAGES } from "../../../supabase/functions/_shared/jobs/images.ts";
 
 /** The job-side scripts to mount: `{ "relative/target.py": local path or bytes }`. */
 export type JobScriptsLoader = () => Promise<Record<string, MountSource>>;

@@ -3,7 +3,7 @@
  * `down()` cancels the job, `openai()` gives an OpenAI client bound to the server. Unlike the
  * original, nothing restarts a job behind the user's back and a failed job fails `up()`.
  */
-import { publicPortUrl } from "../../../supabase/functions/_shared/providers/public-url.ts";
+import { runpodProxyUrl } from "../../../supabase/functions/_shared/providers/public-url.ts";
 import { ConflictError, OpenWeightsError, WaitTimeoutError } from "../core/errors.ts";
 import type { Event } from "../resources/events.ts";
 import { describeWait, type Job } from "../resources/jobs.ts";
@@ -21,13 +21,10 @@ export interface UpOptions {
   signal?: AbortSignal;
 }
 
+export { runpodProxyUrl };
+
 export class DeploymentFailedError extends OpenWeightsError {
   override name = "DeploymentFailedError";
-}
-
-/** The RunPod proxy address of a port on a pod (used when the event carries no URL). */
-export function runpodProxyUrl(podId: string, port: number): string {
-  return `${publicPortUrl({ provider: "runpod", podId }, port)}/v1`;
 }
 
 export class ApiDeployment {

@@ -3,10 +3,16 @@
  * inspect_ai eval; logs uploaded to `inspect-logs/`) and `ow.mmluPro` (`python3 evals/mmlu_pro.py`).
  */
 import { z } from "zod";
+import {
+  generationBackend,
+  int,
+  nonEmpty,
+  num,
+  stringList,
+} from "../../../supabase/functions/_shared/jobs/param-rules.ts";
+import { INSPECT_AI_DEFAULT_GB, MMLU_PRO_DEFAULT_GB } from "../../../supabase/functions/_shared/jobs/vram.ts";
 import type { BuiltInContext } from "./context.ts";
 import { BuiltInFamily } from "./family.ts";
-import { generationBackend, int, nonEmpty, num, stringList } from "./param-rules.ts";
-import { INSPECT_AI_DEFAULT_GB, MMLU_PRO_DEFAULT_GB } from "./vram.ts";
 
 export const inspectAiParams = z.strictObject({
   model: nonEmpty,

@@ -5,6 +5,7 @@
  */
 import type { JobSubmission } from "@contract";
 import type { z } from "zod";
+import { FILE_ID_PATTERN } from "../../../supabase/functions/_shared/jobs/param-rules.ts";
 import { InvalidParamsError } from "../core/errors.ts";
 import type { PagePromise } from "../core/pagination.ts";
 import { expandMounts, uploadMounts } from "../custom-jobs/mounts.ts";
@@ -12,7 +13,6 @@ import type { TypedJob } from "../custom-jobs/register.ts";
 import type { JobListParams, SubmitResult } from "../resources/jobs.ts";
 import type { CallOptions } from "../resources/resource.ts";
 import type { BuiltInContext, BuiltInImages } from "./context.ts";
-import { FILE_ID_PATTERN } from "./param-rules.ts";
 
 /** Scheduling knobs the original took next to the params (`create(requires_vram_gb=…, allowed_hardware=…)`). */
 export interface InlineJobOptions {

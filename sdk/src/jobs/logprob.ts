@@ -1,9 +1,14 @@
 /** `ow.logprob`: per-token and per-block logprobs of a conversations file (`python3 training/logprob_job.py`). */
 import { z } from "zod";
+import {
+  checkDatasetPurpose,
+  datasetRef,
+  int,
+  nonEmpty,
+} from "../../../supabase/functions/_shared/jobs/param-rules.ts";
+import { logprobVramGb } from "../../../supabase/functions/_shared/jobs/vram.ts";
 import type { BuiltInContext } from "./context.ts";
 import { BuiltInFamily } from "./family.ts";
-import { checkDatasetPurpose, datasetRef, int, nonEmpty } from "./param-rules.ts";
-import { logprobVramGb } from "./vram.ts";
 
 export const logprobParams = z
   .strictObject({

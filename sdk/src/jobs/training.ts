@@ -4,13 +4,20 @@
  * `python3 training/weighted_sft.py`). Both push to `finetuned_model_id`, expanded here.
  */
 import type { z } from "zod";
+import { hubModelIdProblem } from "../../../supabase/functions/_shared/jobs/param-rules.ts";
+import {
+  fineTuningParams,
+  type TrainingParamsOut,
+  weightedSftParams,
+} from "../../../supabase/functions/_shared/jobs/training-params.ts";
+import {
+  FINE_TUNING_DEFAULT_GB,
+  WEIGHTED_SFT_DEFAULT_GB,
+} from "../../../supabase/functions/_shared/jobs/vram.ts";
 import { InvalidParamsError } from "../core/errors.ts";
 import type { BuiltInContext } from "./context.ts";
 import { BuiltInFamily, type DatasetMounter, type FinalizeInput } from "./family.ts";
 import { formatTemplate, JOB_ID_PLACEHOLDER, templateUses, templateValues } from "./model-naming.ts";
-import { hubModelIdProblem } from "./param-rules.ts";
-import { fineTuningParams, type TrainingParamsOut, weightedSftParams } from "./training-params.ts";
-import { FINE_TUNING_DEFAULT_GB, WEIGHTED_SFT_DEFAULT_GB } from "./vram.ts";
 
 async function mountTrainingData<P extends TrainingParamsOut>(
   p: P,

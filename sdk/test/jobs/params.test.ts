@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseLearningRate } from "../../../supabase/functions/_shared/jobs/param-rules.ts";
 import { InvalidParamsError } from "../../src/index.ts";
-import { parseLearningRate } from "../../src/jobs/param-rules.ts";
 import { CONVERSATIONS, client, fakeServer, PREFERENCE, python } from "./support.ts";
 
 const SFT = { model: "Qwen/Qwen3-8B", training_file: CONVERSATIONS, loss: "sft" } as const;

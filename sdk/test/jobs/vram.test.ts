@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { apiVramGb, guessModelSizeB, inferenceVramGb, logprobVramGb } from "../../src/jobs/vram.ts";
+import {
+  apiVramGb,
+  guessModelSizeB,
+  inferenceVramGb,
+  logprobVramGb,
+} from "../../../supabase/functions/_shared/jobs/vram.ts";
 import { python } from "./support.ts";
 
 const MODELS = [

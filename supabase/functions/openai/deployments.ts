@@ -1,8 +1,9 @@
 // The organization's models and serving deployments as the openai function sees them: fine-tuned
 // models are completed `fine-tuning` jobs that pushed a Hub repo; deployments are `api` jobs
 // (sdk/src/jobs/api.ts) — serving once their current run reported `api_ready` with its URL/key.
-import { runpodProxyUrl } from "../../../sdk/src/jobs/deployment.ts";
+
 import type { Tx } from "../_shared/db/session.ts";
+import { runpodProxyUrl } from "../_shared/providers/public-url.ts";
 
 export interface Deployment {
   jobId: string;

@@ -1,6 +1,6 @@
 // The openai function's own settings, parsed once at start-up next to the shared FunctionEnv.
 import { z } from "zod";
-import { DEFAULT_IMAGES } from "../../../sdk/src/jobs/context.ts";
+import { DEFAULT_IMAGES } from "../_shared/jobs/images.ts";
 
 export const OpenAIEnv = z.object({
   /** Image of the fine-tuning jobs it submits (the SDK's default unless set). */

@@ -41,3 +41,8 @@ export function publicPortUrl(endpoint: PublicEndpoint, port: number): string {
       return `http://${endpoint.host}:${port}`;
   }
 }
+
+/** The RunPod proxy address of a port on a pod (used when the event carries no URL). */
+export function runpodProxyUrl(podId: string, port: number): string {
+  return `${publicPortUrl({ provider: "runpod", podId }, port)}/v1`;
+}

@@ -1,10 +1,11 @@
 // A batch's inference job: the SDK's `inference` params schema checks what the requests and the
 // `openweights` extension ask for, so the rules are the built-in job's own.
-import { inferenceParams } from "../../../../sdk/src/jobs/inference.ts";
-import { inferenceVramGb } from "../../../../sdk/src/jobs/vram.ts";
+
 import type { JobSubmission } from "../../_shared/contract/jobs.ts";
 import type { BatchCreate } from "../../_shared/contract/openai/batches.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
+import { inferenceParams } from "../../_shared/jobs/inference-params.ts";
+import { inferenceVramGb } from "../../_shared/jobs/vram.ts";
 import type { BatchInput } from "./input.ts";
 
 const FROM_REQUESTS = [

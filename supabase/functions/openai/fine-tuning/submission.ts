@@ -1,14 +1,14 @@
 // OpenAI's fine-tuning request → the submission of our built-in `fine-tuning` job, checked by
-// that job's own params schema (sdk/src/jobs/training-params.ts), so every rule lives in one place
+// that job's own params schema (_shared/jobs/training-params.ts), so every rule lives in one place
 // and an error still names the OpenAI field the caller sent.
 import { sha256 } from "@noble/hashes/sha2.js";
-import { fineTuningParams } from "../../../../sdk/src/jobs/training-params.ts";
-import { FINE_TUNING_DEFAULT_GB } from "../../../../sdk/src/jobs/vram.ts";
 import { hex } from "../../_shared/auth/hashing.ts";
 import type { ErrorDetail } from "../../_shared/contract/errors.ts";
 import type { JobSubmission } from "../../_shared/contract/jobs.ts";
 import type { FineTuningJobCreate } from "../../_shared/contract/openai/fine-tuning.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
+import { fineTuningParams } from "../../_shared/jobs/training-params.ts";
+import { FINE_TUNING_DEFAULT_GB } from "../../_shared/jobs/vram.ts";
 
 /** `learning_rate_multiplier` multiplies this (the SDK's default learning rate). */
 export const BASE_LEARNING_RATE = 1e-4;

@@ -3,14 +3,18 @@
 // With none running: a 503 with retry-after while one starts (the client retries 503 on its own),
 // after submitting one when the organization allows on-demand serving; otherwise a 404 naming model.
 
-import { DEFAULT_API_TIMEOUT_SECONDS, DEPLOY_DEFAULTS } from "../../../../sdk/src/jobs/api.ts";
-import { apiParams, apiVramGuess } from "../../../../sdk/src/jobs/api-params.ts";
 import { JobSubmission } from "../../_shared/contract/jobs.ts";
 import { ChatCompletion, ChatCompletionRequest } from "../../_shared/contract/openai/chat.ts";
 import { callerOrg } from "../../_shared/db/caller-org.ts";
 import type { Tx } from "../../_shared/db/session.ts";
 import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
+import {
+  apiParams,
+  apiVramGuess,
+  DEFAULT_API_TIMEOUT_SECONDS,
+  DEPLOY_DEFAULTS,
+} from "../../_shared/jobs/api-params.ts";
 import { builtinScriptMounts } from "../builtin-mounts.ts";
 import { asCaller, type OpenAIContext, type OpenAIDeps } from "../context.ts";
 import { type Deployment, deploymentsOf } from "../deployments.ts";

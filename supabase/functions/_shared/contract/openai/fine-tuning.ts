@@ -63,7 +63,7 @@ export type FineTuningMethod = z.infer<typeof FineTuningMethod>;
 /**
  * Our extension: fine-tuning params OpenAI has no field for (LoRA `r`, `max_seq_length`, the
  * learning-rate base, `hf_org` for the Hub repo, …) and scheduling hints. Checked against the
- * built-in job's own schema (sdk/src/jobs/training-params.ts), so the rules live in one place.
+ * built-in job's own schema (_shared/jobs/training-params.ts), so the rules live in one place.
  */
 export const OpenWeightsExtension = z.strictObject({
   params: z.record(z.string(), z.unknown()).optional(),

@@ -36,3 +36,9 @@ export function apiVramGuess(p: z.output<typeof apiParams>): number {
   const rank = p.max_lora_rank === "auto" ? 16 : p.max_lora_rank;
   return apiVramGb(p.model, slots, rank);
 }
+
+/** Serving jobs end when canceled (`down()`) or after this long, so a forgotten one stops billing. */
+export const DEFAULT_API_TIMEOUT_SECONDS = 4 * 3600;
+
+/** The original's `deploy` defaults (more concurrent sequences than a bare serving job). */
+export const DEPLOY_DEFAULTS = { max_num_seqs: 100, max_model_len: 2048 } as const;
