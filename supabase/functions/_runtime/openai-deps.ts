@@ -1,25 +1,19 @@
 // Dependencies of the openai function: the api's database, signer and file store wiring, plus the
-// built-in jobs' Python scripts read once from the SDK's job-scripts/ (node:fs, hence _runtime).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { findJobScriptsDir, listJobScripts } from "../../../sdk/src/jobs/node-scripts.ts";
+// built-in jobs' Python scripts, carried in the bundle (a deployed function reads no repository files).
 import type { FunctionEnv } from "../_shared/config/env.ts";
 import { connectDatabase } from "../_shared/db/connect.ts";
 import type { OpenAIDeps } from "../openai/context.ts";
 import type { OpenAIEnvValues } from "../openai/env.ts";
+import { JOB_SCRIPTS } from "../openai/job-scripts.generated.ts";
 import { hardwarePort, scaleKicker, signerFromEnv, storeFromEnv } from "./function-deps.ts";
 
-/** target → bytes of every script the SDK mounts into its built-in jobs (read on first use). */
-export function diskJobScripts(root?: string): () => Promise<Record<string, Uint8Array>> {
-  let loaded: Promise<Record<string, Uint8Array>> | undefined;
-  return () => {
-    loaded ??= Promise.resolve().then(() => {
-      const dir = root ?? findJobScriptsDir();
-      return Object.fromEntries(
-        listJobScripts(dir).map((t) => [t, new Uint8Array(readFileSync(join(dir, t)))]),
-      );
-    });
-    return loaded;
+/** target → bytes of every script the SDK mounts into its built-in jobs (encoded on first use). */
+export function bundledJobScripts(): () => Promise<Record<string, Uint8Array>> {
+  let encoded: Record<string, Uint8Array> | undefined;
+  return async () => {
+    const encoder = new TextEncoder();
+    encoded ??= Object.fromEntries(Object.entries(JOB_SCRIPTS).map(([t, text]) => [t, encoder.encode(text)]));
+    return encoded;
   };
 }
 
@@ -39,7 +33,7 @@ export async function openAIDepsFromEnv(
       maxUploadBytes: env.OW_MAX_UPLOAD_BYTES,
       images: { training: openai.OW_OPENAI_TRAINING_IMAGE, inference: openai.OW_OPENAI_INFERENCE_IMAGE },
     },
-    jobScripts: diskJobScripts(),
+    jobScripts: bundledJobScripts(),
     kickScaler: scaleKicker(env),
     log,
   };
