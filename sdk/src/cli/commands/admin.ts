@@ -1,5 +1,6 @@
 /** secrets set | ls | rm | import, workers ls | shutdown, and `ow worker`. */
 import { readFileSync } from "node:fs";
+import * as util from "node:util";
 import { SecretName, WorkerStatus } from "@contract";
 import { UsageError } from "../args.ts";
 import { type Command, EXIT, noExtraPositionals, positional, stringFlag } from "../command.ts";
@@ -11,20 +12,15 @@ function secretName(value: string): string {
   return value;
 }
 
-/** KEY=VALUE lines; `export ` prefixes, `#` comments and matching quotes are handled. */
+/**
+ * The KEY=VALUE pairs of a .env file, read by Node's own dotenv parser (`util.parseEnv`, Node
+ * >= 20.12): quoted values may span lines (a PEM key), `export ` prefixes and `#` comments follow
+ * dotenv's rules. Imported as a namespace so the rest of the CLI still loads on an older Node 20.
+ */
 export function parseDotEnv(text: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) throw new UsageError(`line ${i + 1} of the .env file is not KEY=VALUE`);
-    let value = match[2] ?? "";
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    value = quoted ? (quoted[2] ?? "") : value.replace(/\s+#.*$/, "");
-    pairs.push([match[1]!, value]);
-  }
-  return pairs;
+  if (typeof util.parseEnv !== "function")
+    throw new UsageError(`reading a .env file needs Node >= 20.12 (this is ${process.version})`);
+  return Object.entries(util.parseEnv(text)).map(([name, value]) => [name, value ?? ""]);
 }
 
 export const secretsSet: Command = {
