@@ -1,5 +1,6 @@
 // Command-line flags are another way to set the same variables: they are folded into the env
 // record before the one zod parse, so a bad flag is reported like a bad variable.
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 export const FLAG_TO_ENV: Record<string, string> = {
   "--api-url": "OPENWEIGHTS_API_URL",
@@ -35,22 +36,33 @@ OW_SHUTDOWN_GRACE_MS, OW_LOG_FLUSH_MS, OW_EVENTS_POLL_MS, OW_FINAL_FLUSH_MS.
 
 export type CliArgs = { help: true } | { help: false; env: Record<string, string>; problems: string[] };
 
+const OPTIONS: ParseArgsConfig["options"] = {
+  help: { type: "boolean", short: "h" },
+  ...Object.fromEntries(Object.keys(FLAG_TO_ENV).map((flag) => [flag.slice(2), { type: "string" as const }])),
+};
+
+/**
+ * Node's own parser (`util.parseArgs`) splits the flags (`--flag value`, `--flag=value`, `-h`, `--`);
+ * it runs non-strict and every token is checked here, so all problems are reported at once.
+ */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const env: Record<string, string> = {};
   const problems: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "-h" || arg === "--help") return { help: true };
-    const eq = arg.indexOf("=");
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const target = FLAG_TO_ENV[name];
-    if (target === undefined) {
-      problems.push(`unknown option ${name}`);
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) problems.push(`${name} needs a value`);
-    else env[target] = value;
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "positional") problems.push(`unexpected argument ${token.value}`);
+    if (token.kind !== "option") continue;
+    if (token.name === "help") return { help: true };
+    const target = FLAG_TO_ENV[`--${token.name}`];
+    if (target === undefined) problems.push(`unknown option ${token.rawName}`);
+    else if (token.value === undefined) problems.push(`${token.rawName} needs a value`);
+    else env[target] = token.value;
   }
   return { help: false, env, problems };
 }

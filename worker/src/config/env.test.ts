@@ -112,6 +112,22 @@ describe("command-line flags", () => {
     });
   });
 
+  it("report stray arguments, including everything after `--`", () => {
+    expect(parseCliArgs(["run", "--image", "x", "--", "--token", "t"])).toEqual({
+      help: false,
+      env: { OW_WORKER_IMAGE: "x" },
+      problems: ["unexpected argument run", "unexpected argument --token", "unexpected argument t"],
+    });
+  });
+
+  it("take an inline value as given, even an empty one, for the env parse to judge", () => {
+    expect(parseCliArgs(["--ttl-hours=", "--log-level=debug"])).toEqual({
+      help: false,
+      env: { OW_TTL_HOURS: "", OW_LOG_LEVEL: "debug" },
+      problems: [],
+    });
+  });
+
   it("recognise --help", () => {
     expect(parseCliArgs(["--image", "x", "-h"])).toEqual({ help: true });
   });
