@@ -16,7 +16,7 @@ const staging = join(sdk, `.dist-staging-${process.pid}`);
 const contract = fileURLToPath(
   new URL("../../supabase/functions/_shared/contract/index.ts", import.meta.url),
 );
-const EXTERNAL = ["zod", "openai", "@openweights/worker", "node:*"];
+const EXTERNAL = ["zod", "@noble/hashes", "ignore", "openai", "@openweights/worker", "node:*"];
 
 /** The node and job entries share the runtime-neutral entry instead of bundling a second copy (one set of error classes). */
 function shareNeutralEntry(ext: "mjs" | "cjs"): Plugin {

@@ -1,8 +1,10 @@
 /**
  * Streaming SHA-256: node:crypto (OpenSSL, hardware SHA extensions) where the runtime has it —
- * Node and Deno — and a portable implementation in browsers.
+ * Node and Deno — and @noble/hashes (audited, pure JS, incremental) in browsers, where WebCrypto's
+ * digest() only hashes a whole buffer and would force a large upload into memory.
  */
-import { PortableSha256 } from "./sha256-portable.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 
 export interface Sha256 {
   update(chunk: Uint8Array): unknown;
@@ -29,6 +31,21 @@ function wrapNodeHash(hash: NodeHash): Sha256 {
   };
 }
 
+type NobleHash = ReturnType<typeof sha256.create>;
+
+function wrapNobleHash(hash: NobleHash): Sha256 {
+  return {
+    update: (chunk) => hash.update(chunk),
+    digestHex: () => bytesToHex(hash.digest()),
+    copy: () => wrapNobleHash(hash.clone()),
+  };
+}
+
+/** The portable implementation (what runtimes without node:crypto get). */
+export function portableSha256(): Sha256 {
+  return wrapNobleHash(sha256.create());
+}
+
 let nodeCrypto: Promise<NodeCrypto | undefined> | undefined;
 
 function loadNodeCrypto(): Promise<NodeCrypto | undefined> {
@@ -43,7 +60,7 @@ function loadNodeCrypto(): Promise<NodeCrypto | undefined> {
 /** Resolves the implementation once; the returned factory makes hashes synchronously. */
 export async function sha256Factory(): Promise<() => Sha256> {
   const crypto = await loadNodeCrypto();
-  if (!crypto) return () => new PortableSha256();
+  if (!crypto) return portableSha256;
   return () => wrapNodeHash(crypto.createHash("sha256"));
 }
 
