@@ -2,7 +2,7 @@
 // stack (Deno gateway + Postgres): a worker SIGKILLed mid-job, a 100,000-line job, what a job
 // sees of the worker's environment and the organization's secrets, and that it cannot reach the
 // worker's credential (with jobs run as root, the probe below found it and claimed with it).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -100,13 +100,18 @@ async function results(jobId: string): Promise<Record<string, string>> {
 
 // Prints its pid and that of a silent helper in its process group (a dataloader worker, a
 // vLLM engine: they print nothing), then a numbered line every 200 ms; writes a result at the end.
-const SLOW_JOB = `
+// After line 4 it waits for `release` (written once the first worker is killed), so the first run
+// is still alive when the test kills its worker however slowly its logs arrive on a loaded machine;
+// the second run finds the file and prints all 40 lines.
+const slowJob = (release: string) => `
 const fs = require("fs"), path = require("path"), cp = require("child_process");
+const release = ${JSON.stringify(release)};
 const helper = cp.spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
 console.log("pid " + process.pid);
 console.log("helper " + helper.pid);
 let i = 0;
 const timer = setInterval(() => {
+  if (i === 5 && !fs.existsSync(release)) return;
   console.log("line " + i);
   if (++i < 40) return;
   clearInterval(timer);
@@ -123,7 +128,11 @@ const numberFrom = (lines: { line: string }[], prefix: string): number => {
 
 describe("a worker process killed mid-job", () => {
   it("loses the run with its logs kept, leaves no job process behind, and a second worker completes the job", async () => {
-    const jobId = await submit(SLOW_JOB);
+    // readable by the job user a root worker runs jobs as
+    const releaseDir = mkdtempSync(join(tmpdir(), "ow-crash-release-"));
+    chmodSync(releaseDir, 0o755);
+    const release = join(releaseDir, "release");
+    const jobId = await submit(slowJob(release));
     const first = await startWorker();
     const firstRun = await waitFor(async () => (await runs(jobId))[0], "the first run");
     const before = await waitFor(async () => {
@@ -145,6 +154,7 @@ describe("a worker process killed mid-job", () => {
       10_000,
     ).catch(() => undefined);
     expect({ job: isRunning(jobPid), helper: isRunning(helperPid) }).toEqual({ job: false, helper: false });
+    writeFileSync(release, "");
 
     const second = await startWorker();
     // Nobody heartbeats the run any more: once its 5 s lease is over, the reaper requeues the job.
@@ -188,6 +198,7 @@ describe("a worker process killed mid-job", () => {
       async () => second.output().includes("lease_lost=false"),
       "the second worker to log the run's end",
     );
+    rmSync(releaseDir, { recursive: true, force: true });
   }, 90_000);
 });
 
