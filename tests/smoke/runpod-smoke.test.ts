@@ -34,6 +34,8 @@ let cron: ReturnType<typeof setInterval> | undefined;
 let podsRun = true;
 /** The deployment's cron; paused where a test plants pods the scaler would reap as orphans. */
 let ticksOn = true;
+/** The scaler tick now running, if any: teardown waits for it before closing the pool it uses. */
+let tickInFlight: Promise<void> | null = null;
 const running = new Map<string, ChildProcess>();
 
 beforeAll(async () => {
@@ -61,15 +63,13 @@ beforeAll(async () => {
   writeFileSync(join(binDir, "ow-worker"), `#!/bin/sh\nexec "${process.execPath}" "${bundle}" "$@"\n`, {
     mode: 0o755,
   });
-  let ticking = false;
   cron = setInterval(() => {
-    if (ticking || !ticksOn) return;
-    ticking = true;
-    runTick(tickDeps)
+    if (tickInFlight || !ticksOn) return;
+    tickInFlight = runTick(tickDeps)
       .then(startPods)
       .catch(() => undefined)
       .finally(() => {
-        ticking = false;
+        tickInFlight = null;
       });
   }, 500);
 }, 120_000);
@@ -82,11 +82,14 @@ afterEach(async () => {
 });
 afterAll(async () => {
   clearInterval(cron);
-  await sql?.end();
+  // A tick still running holds the pool; `end()` would wait for it without bound (a loaded CI
+  // machine hit the 60 s hook timeout, 2026-12-03). Let it finish briefly, then close regardless.
+  await Promise.race([tickInFlight, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+  await sql?.end({ timeout: 5 });
   await fake?.close();
   await stack?.stop();
   rmSync(binDir, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** What RunPod does for a running pod: run its start command (`args`) with its env. */
 function startPods(): void {
