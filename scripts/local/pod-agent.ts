@@ -21,6 +21,7 @@ import { forbiddenEnvKeys } from "../../supabase/functions/_shared/providers/pod
 import { detectGpus, type LocalGpu } from "./gpus.ts";
 import { bearerToken, listenLocal, readJsonBody, sendJson } from "./json-http.ts";
 import { LocalPod } from "./local-pod.ts";
+import { PodLedger } from "./pod-ledger.ts";
 import type { WorkerSpawner } from "./worker-process.ts";
 
 export interface PodAgentOptions {
@@ -31,6 +32,11 @@ export interface PodAgentOptions {
   gpus?: LocalGpu[];
   /** How long a worker gets between SIGTERM and SIGKILL. */
   terminateGraceMs?: number;
+  /**
+   * A file noting the workers started, so that an agent started after a crashed one ends the
+   * workers the crashed one left running (see pod-ledger.ts).
+   */
+  ledgerFile?: string;
 }
 
 export interface PodAgent {
@@ -53,7 +59,13 @@ class AgentHttpError extends Error {
 export async function startPodAgent(options: PodAgentOptions): Promise<PodAgent> {
   if (options.token.length < 16) throw new Error("pod agent token must be at least 16 characters");
   const gpus = options.gpus ?? (await detectGpus());
-  const agent = new AgentState(options, gpus);
+  const ledger = options.ledgerFile ? new PodLedger(options.ledgerFile) : null;
+  const leftovers = ledger?.endLeftovers() ?? [];
+  if (leftovers.length > 0)
+    console.log(
+      `pod agent: ended ${leftovers.length} worker(s) a previous agent left: ${leftovers.join(", ")}`,
+    );
+  const agent = new AgentState(options, gpus, ledger);
   const server = await listenLocal((req, res) => agent.handle(req, res), options.port ?? 0);
   return {
     url: server.url,
@@ -74,6 +86,7 @@ class AgentState {
   constructor(
     private readonly options: PodAgentOptions,
     private readonly gpus: LocalGpu[],
+    private readonly ledger: PodLedger | null,
   ) {}
 
   snapshot(): AgentPod[] {
@@ -165,6 +178,7 @@ class AgentState {
     const id = `local-${process.pid}-${this.nextId++}`;
     const pod = LocalPod.start(id, request, free.slice(0, request.gpuCount), this.options.spawnWorker);
     this.pods.set(id, pod);
+    if (pod.pid !== null) this.ledger?.record(id, pod.pid);
     return pod.toJson();
   }
 }

@@ -1,12 +1,13 @@
 // The whole system on one machine without Docker: PostgreSQL (the machine's or embedded), the
 // Supabase bootstrap + migrations via the Supabase CLI, every function under Deno behind the local
 // gateway, the pod agent that runs workers as local processes, and a loop that ticks the scaler.
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import postgres from "postgres";
-import { type Cluster, startCluster } from "../db/cluster.ts";
+import type { AgentPod } from "../../supabase/functions/_shared/providers/local-agent-protocol.ts";
+import { type Cluster, freePort, startCluster } from "../db/cluster.ts";
 import { enableFunctionsLogin } from "../db/functions-role.ts";
 import { migrate, repoRoot } from "../db/migrate.ts";
 import { type GatewayProcess, startGateway } from "../gateway/spawn.ts";
@@ -16,9 +17,10 @@ import {
   type RealtimeStandInOptions,
   startRealtimeStandIn,
 } from "../realtime/server.ts";
-import { type PodAgent, startPodAgent } from "./pod-agent.ts";
+import { startAgentProcess } from "./agent-process.ts";
+import { markAgentWorkersLost, markPreviousStackWorkersLost, watchWorkerExits } from "./lost-workers.ts";
 import { StackState } from "./stack-state.ts";
-import { createCommandSpawner } from "./worker-process.ts";
+import { childEnded, pollEnded, type Running, type Supervisor, supervise } from "./supervisor.ts";
 
 export interface LocalStackOptions {
   stateDir?: string;
@@ -30,8 +32,15 @@ export interface LocalStackOptions {
   tickSeconds?: number;
   /** Local workers at most (the default organization's max_workers). */
   maxWorkers?: number;
+  /** Port of the pod agent (default: a free one, kept across its restarts). */
+  agentPort?: number;
   progress?: (step: string, done?: boolean) => void;
   log?: (line: string) => void;
+  /**
+   * What a user must hear about while the stack runs (default: `log`): a part stopped and is being
+   * restarted (the stack is degraded meanwhile), a part is back, workers were marked lost.
+   */
+  notice?: (line: string) => void;
 }
 
 export interface LocalStack {
@@ -39,8 +48,12 @@ export interface LocalStack {
   token: string;
   organizationId: string;
   cluster: Cluster;
-  gateway: GatewayProcess;
-  agent: PodAgent;
+  /** The functions' process as it runs now (the supervisor replaces it after a crash). */
+  gateway: { url: string; child(): ChildProcess; output(): string };
+  /** The pod agent as it runs now: its url stays, its pid changes with each restart. */
+  agent: { url: string; pid(): number; pods(): Promise<AgentPod[]> };
+  /** The supervised parts (PostgreSQL, pod agent, functions): what is down, what was restarted. */
+  supervisors: readonly Supervisor[];
   /** The Realtime stand-in: give its url and publishableKey to supabase-js; `options` restart it. */
   realtime: RealtimeStandIn & { publishableKey: string; options: RealtimeStandInOptions };
   stop(): Promise<void>;
@@ -72,8 +85,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const keys = state.keys();
   const port = options.port ?? 54321;
   const url = `http://127.0.0.1:${port}/functions/v1`;
+  const log = options.notice ?? options.log ?? (() => {});
   const stops: (() => Promise<unknown>)[] = [];
+  const supervisors: Supervisor[] = [];
   const stopAll = async () => {
+    // Supervisors first (newest first), so nothing is restarted while the stack goes down.
+    for (const supervisor of [...supervisors].reverse()) await supervisor.stop().catch(() => {});
     for (const stop of stops.reverse()) await stop().catch(() => {});
   };
   try {
@@ -102,46 +119,96 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       createHash("sha256").update(`functions-db:${keys.jwtSecret}`).digest("hex"),
     );
     progress("Database ready", true);
+    // The stack's own superuser connection, for what only it may do (mark its dead workers lost).
+    const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
+    stops.push(() => admin.end({ timeout: 5 }));
+
+    // The previous stack's workers died with it: end their rows now (their runs requeued) rather
+    // than let them hold leases and count against max_workers until the scaler's timeouts.
+    const lost = await markPreviousStackWorkersLost(admin);
+    if (lost.length > 0)
+      log(
+        `marked ${lost.length} worker(s) of the previous stack lost; ${lost.reduce((n, w) => n + w.requeued_runs, 0)} run(s) requeued`,
+      );
+    const postgresSupervisor = await supervise({
+      name: "PostgreSQL",
+      start: superviseCluster(cluster),
+      log,
+    });
+    supervisors.push(postgresSupervisor);
 
     progress("Starting the local pod agent");
-    const workerCommand = [
-      join(repoRoot, "node_modules", ".bin", "tsx"),
-      join(repoRoot, "worker", "src", "cli.ts"),
-    ];
-    const agent = await startPodAgent({
+    const agentOptions = {
       token: keys.podAgentToken,
-      spawnWorker: createCommandSpawner({
-        command: workerCommand,
-        cwd: repoRoot,
-        output: { dir: join(state.dir, "worker-logs") },
-      }),
+      port: options.agentPort ?? (await freePort()),
+      workerCommand: [
+        join(repoRoot, "node_modules", ".bin", "tsx"),
+        join(repoRoot, "worker", "src", "cli.ts"),
+      ],
+      workerLogDir: join(state.dir, "worker-logs"),
+      ledgerFile: join(state.dir, "pod-agent-ledger.json"),
+      log: options.log,
+    };
+    let deadAgentPid = 0;
+    const agentSupervisor = await supervise({
+      name: "pod agent",
+      start: async () => {
+        const agent = await startAgentProcess(agentOptions);
+        void agent.ended.then(() => {
+          deadAgentPid = agent.pid;
+        });
+        return agent;
+      },
+      afterRestart: async () => {
+        const ended = await markAgentWorkersLost(admin, deadAgentPid);
+        if (ended.length > 0) log(`marked ${ended.length} worker(s) of the dead pod agent lost`);
+      },
+      log,
     });
-    stops.push(() => agent.close());
+    supervisors.push(agentSupervisor);
+    const agent = {
+      url: agentSupervisor.current().url,
+      pid: () => agentSupervisor.current().pid,
+      pods: () => agentSupervisor.current().pods(),
+    };
+    const exits = watchWorkerExits(agent.pods, admin, log);
+    stops.push(async () => exits.stop());
     progress(`Pod agent at ${agent.url}`, true);
 
     progress("Starting the functions under Deno");
-    const gateway = await startGateway(
-      {
-        SUPABASE_DB_URL: functionsDbUrl,
-        OW_JWT_SECRET: keys.jwtSecret,
-        OW_SECRETS_KEY: keys.secretsKey,
-        OW_LOCAL_FILES_DIR: join(state.dir, "files"),
-        OW_PUBLIC_URL: url,
-        OW_SCALE_SECRET: keys.scaleSecret,
-        OW_SCALE_URL: `${url}/scale`,
-        OW_PROVIDER: "local",
-        OW_DEPLOYMENT_ID: "local",
-        OW_POD_AGENT_URL: agent.url,
-        OW_POD_AGENT_TOKEN: keys.podAgentToken,
-        OW_SCALING_CONFIG: JSON.stringify({
-          idleTimeoutSeconds: 60,
-          startupGraceSeconds: 30,
-          orphanPodGraceSeconds: 30,
-        }),
+    const functionsEnv = {
+      SUPABASE_DB_URL: functionsDbUrl,
+      OW_JWT_SECRET: keys.jwtSecret,
+      OW_SECRETS_KEY: keys.secretsKey,
+      OW_LOCAL_FILES_DIR: join(state.dir, "files"),
+      OW_PUBLIC_URL: url,
+      OW_SCALE_SECRET: keys.scaleSecret,
+      OW_SCALE_URL: `${url}/scale`,
+      OW_PROVIDER: "local",
+      OW_DEPLOYMENT_ID: "local",
+      OW_POD_AGENT_URL: agent.url,
+      OW_POD_AGENT_TOKEN: keys.podAgentToken,
+      OW_SCALING_CONFIG: JSON.stringify({
+        idleTimeoutSeconds: 60,
+        startupGraceSeconds: 30,
+        orphanPodGraceSeconds: 30,
+      }),
+    };
+    let gatewayNow: GatewayProcess | undefined;
+    const functionsSupervisor = await supervise({
+      name: "functions",
+      start: async () => {
+        gatewayNow = await startGateway(functionsEnv, port);
+        return { ended: childEnded(gatewayNow.child), stop: gatewayNow.stop };
       },
-      port,
-    );
-    stops.push(() => gateway.stop());
+      log,
+    });
+    supervisors.push(functionsSupervisor);
+    const gateway = {
+      url,
+      child: () => gatewayNow!.child,
+      output: () => gatewayNow!.output(),
+    };
     progress(`Functions at ${url}`, true);
 
     progress("Starting the Realtime stand-in");
@@ -171,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cluster,
       gateway,
       agent,
+      supervisors,
       realtime: Object.assign(realtime, { publishableKey, options: realtimeOptions }),
       stop: stopAll,
     };
@@ -224,5 +292,17 @@ function startScaleLoop(url: string, secret: string, intervalMs: number, log?: (
       stopped = true;
       clearTimeout(timer);
     },
+  };
+}
+
+/** PostgreSQL under a supervisor: already started by startCluster; `ended` polls its postmaster. */
+function superviseCluster(cluster: Cluster): () => Promise<Running> {
+  let first = true;
+  return async () => {
+    if (!first) await cluster.start();
+    first = false;
+    const poll = pollEnded(() => cluster.isRunning());
+    // Stopping it is the stack's last step (cluster.stop()); the supervisor only stops watching.
+    return { ended: poll.ended, stop: async () => poll.cancel() };
   };
 }

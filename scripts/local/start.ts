@@ -47,6 +47,8 @@ async function main(): Promise<number> {
     dbPort,
     progress: (step, done) => console.log(done ? `  ✓ ${step}` : `  … ${step}`),
     log: process.env.OW_VERBOSE ? (line) => console.log(line) : undefined,
+    // Supervision is always told: a crashed part, its restart, the workers that died with it.
+    notice: (line) => console.log(`  ! ${new Date().toISOString().slice(11, 19)} ${line}`),
   });
   const dashboard = await startLocalDashboard(stack, state).catch((error: unknown) => {
     console.log(
