@@ -299,7 +299,8 @@ function startScaleLoop(url: string, secret: string, intervalMs: number, log?: (
 function superviseCluster(cluster: Cluster): () => Promise<Running> {
   let first = true;
   return async () => {
-    if (!first) await cluster.start();
+    // Someone may have started it again meanwhile (`pg_ctl restart` from a shell): then just watch.
+    if (!first && !cluster.isRunning()) await cluster.start();
     first = false;
     const poll = pollEnded(() => cluster.isRunning());
     // Stopping it is the stack's last step (cluster.stop()); the supervisor only stops watching.
