@@ -180,6 +180,26 @@ describe("npm start", () => {
     rmSync(project, { recursive: true, force: true });
   });
 
+  it("says so when a part crashes, restarts it, and answers again", { timeout: 120_000 }, async () => {
+    const functions = descendants(start.pid!).find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("gateway/main.ts");
+      } catch {
+        return false;
+      }
+    });
+    expect(functions).toBeDefined();
+    process.kill(functions!, "SIGKILL");
+    await waitFor(
+      output,
+      /! \S+ supervisor: functions stopped \(signal SIGKILL\); degraded until it is back/,
+      60_000,
+    );
+    await waitFor(output, /! \S+ supervisor: functions is back after [\d.]+ s/, 90_000);
+    const res = await fetch(`${url}/api/jobs?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+  });
+
   it("stops every child process and frees its ports on Ctrl-C", { timeout: 200_000 }, async () => {
     remember();
     expect(seenPids.size).toBeGreaterThan(0);
