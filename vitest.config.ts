@@ -3,8 +3,16 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
-    // *.ml.test.ts need the CPU ML venv: their own suite runs them (vitest.ml.config.ts)
-    exclude: ["**/node_modules/**", "**/dist/**", "dashboard/**", "**/.next/**", "**/*.ml.test.ts"],
+    // *.ml.test.ts need the CPU ML venv: their own suite runs them (vitest.ml.config.ts); the soak
+    // runs alone in its own suite (vitest.soak.config.ts)
+    exclude: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "dashboard/**",
+      "**/.next/**",
+      "**/*.ml.test.ts",
+      "tests/soak/**",
+    ],
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -13,6 +13,7 @@ import { runDbLint } from "./suites/db-lint.ts";
 import { runMl } from "./suites/ml.ts";
 import { runPgTap } from "./suites/pgtap.ts";
 import { runPython } from "./suites/python.ts";
+import { runSoakSuite } from "./suites/soak.ts";
 import { runChecks, type SuiteResult } from "./suites/static-checks.ts";
 import { runVitest } from "./suites/vitest.ts";
 
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
     if (wants("ml")) results.push(await runMl(env, resultsDir, inCi));
     if (wants("lint-db")) results.push(await runDbLint(cluster, inCi));
     if (wants("browser")) results.push(await runBrowser(inCi));
+    if (wants("soak")) results.push(await runSoakSuite(env, resultsDir));
   } finally {
     await cluster.stop();
   }
