@@ -63,7 +63,8 @@ export function createCommandSpawner(options: CommandSpawnerOptions): WorkerSpaw
     try {
       return spawn(program, args, {
         cwd: options.cwd,
-        env: { ...baseEnv, ...launch.env },
+        // The worker shuts down when this process (the agent) is gone, even if it was SIGKILLed.
+        env: { ...baseEnv, ...launch.env, OW_SUPERVISOR_PID: String(process.pid) },
         stdio: logFd === undefined ? (output as "inherit" | "ignore") : ["ignore", logFd, logFd],
         detached: true,
       });

@@ -18,6 +18,7 @@ import { inspectMachine, WORKER_VERSION } from "./startup.ts";
 import { type Clock, systemClock } from "./util/clock.ts";
 import { createShippingLogger } from "./util/log-shipper.ts";
 import { createStreamLogger, type Logger } from "./util/logger.ts";
+import { watchSupervisor } from "./util/supervisor-watch.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -178,6 +179,13 @@ export async function runWorkerCli(argv: readonly string[], io: CliIo = {}): Pro
   const onSignal = (signal: NodeJS.Signals) => worker.shutdown(`received ${signal}`);
   signals.on("SIGTERM", onSignal);
   signals.on("SIGINT", onSignal);
+  const pid = config.supervisorPid;
+  const stopWatching =
+    pid === null
+      ? () => {}
+      : watchSupervisor(pid, () =>
+          worker.shutdown(`the pod agent that started this worker (pid ${pid}) is gone`),
+        );
   try {
     const exit = await worker.done;
     logger.info("worker stopped", { reason: exit.reason });
@@ -191,6 +199,7 @@ export async function runWorkerCli(argv: readonly string[], io: CliIo = {}): Pro
   } finally {
     signals.off("SIGTERM", onSignal);
     signals.off("SIGINT", onSignal);
+    stopWatching();
     await logger.close();
   }
 }

@@ -38,6 +38,13 @@ describe("worker environment", () => {
     expect(config.runpod).toBeNull();
   });
 
+  it("reads the supervisor's pid (set by the local pod agent) and refuses one that is not a pid", () => {
+    expect(parseWorkerEnv(minimal).supervisorPid).toBeNull();
+    expect(parseWorkerEnv({ ...minimal, OW_SUPERVISOR_PID: "4242" }).supervisorPid).toBe(4242);
+    for (const bad of ["agent", "1", "-5", "4.5"])
+      expect(() => parseWorkerEnv({ ...minimal, OW_SUPERVISOR_PID: bad })).toThrow(/OW_SUPERVISOR_PID/);
+  });
+
   it("accepts the worker-api URL itself as the API URL", () => {
     const config = parseWorkerEnv({
       ...minimal,

@@ -79,6 +79,8 @@ export const WorkerEnv = z.object({
   OW_SERVE_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   OW_RUNPOD_REST_URL: z.url().default(RUNPOD_REST_URL),
   OW_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Set by the local pod agent: its pid; the worker shuts down when that process is gone.
+  OW_SUPERVISOR_PID: z.coerce.number().int().min(2).optional(),
 });
 
 export class WorkerEnvError extends Error {
@@ -152,5 +154,6 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     servingPort: e.OW_SERVE_PORT ?? (e.RUNPOD_POD_ID !== null ? SERVING_PORT : null),
     runpod,
     logLevel: e.OW_LOG_LEVEL,
+    supervisorPid: e.OW_SUPERVISOR_PID ?? null,
   };
 }

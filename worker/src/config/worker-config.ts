@@ -31,6 +31,9 @@ export interface WorkerConfig {
   /** Set when running on a RunPod pod: the worker terminates its own pod on exit. */
   runpod: { podId: string; apiKey: string; restUrl: string } | null;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** The process that started this worker and alone stops it (the local pod agent): when it is
+   * gone, the worker shuts down as on SIGTERM (see util/supervisor-watch.ts). */
+  supervisorPid: number | null;
 }
 
 export interface WorkerIntervals {
