@@ -69,6 +69,13 @@ export function fileRoutes(deps: ApiDeps) {
     const body = parseWith(CreateUploadRequest, await readJson(c), "body");
     if (body.bytes > deps.config.maxUploadBytes)
       throw new ApiError(413, "payload_too_large", `the file exceeds ${deps.config.maxUploadBytes} bytes`);
+    // A dataset needs at least one row (DatasetValidator refuses an empty one at completion); say
+    // so now, before the client uploads nothing and learns it only after. Other purposes may be
+    // empty: an empty `__init__.py` is a real job file.
+    if (body.bytes === 0 && hasContentRules(body.purpose))
+      throw new ApiError(400, "invalid_request", `a ${body.purpose} dataset cannot be empty`, [
+        { path: "bytes", message: "must be at least 1 for a dataset" },
+      ]);
     const result = await asCaller(deps, c, async (tx) => {
       const org = await callerOrg(tx);
       await tx`select internal.require_member(${org})`;
