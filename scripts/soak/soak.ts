@@ -19,6 +19,8 @@ export interface SoakOptions {
   backlog?: number;
   sampleEveryMs?: number;
   stallMs?: number;
+  /** The job's shell script for job i (default `echo soak-line-<i>`); it must print that line. */
+  script?: (i: number) => string;
   log?: (line: string) => void;
 }
 
@@ -29,8 +31,10 @@ export interface SoakReport {
   /** From the last submission to the last job finishing. */
   drainMs: number;
   statuses: Record<string, number>;
-  /** Jobs whose completed runs are not exactly one, or that have any run still in progress. */
+  /** Jobs without exactly one run, with a run still in progress, or completed without a completed run. */
   notExactlyOnce: number;
+  /** Per run: its end (finished_at) after its last log chunk arrived; the slowest, by `params.shape`. */
+  slowestEndAfterLastLogMs: Record<string, number>;
   /** Jobs whose log does not hold their one line exactly once. */
   logMismatches: number;
   distinctWorkers: number;
@@ -79,8 +83,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           body: JSON.stringify({
             type: "custom",
             image: "ow/soak:1",
-            entrypoint: ["sh", "-c", `echo soak-line-${i}`],
-            params: { soak: nonce, i },
+            entrypoint: ["sh", "-c", options.script?.(i) ?? `echo soak-line-${i}`],
+            params: {
+              soak: nonce,
+              i,
+              shape: options.script ? options.script(i).replace(/\d+/g, "N") : "echo",
+            },
             requires_vram_gb: 0,
           }),
         });
@@ -144,6 +152,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       drainMs: ended - lastSubmitAt,
       statuses: await statuses(sql),
       notExactlyOnce: await notExactlyOnce(sql),
+      slowestEndAfterLastLogMs: await slowestEnds(sql),
       logMismatches: await logMismatches(sql),
       distinctWorkers: await distinctWorkers(sql),
       maxWorkersAlive,
@@ -168,9 +177,21 @@ async function statuses(sql: postgres.Sql): Promise<Record<string, number>> {
 async function notExactlyOnce(sql: postgres.Sql): Promise<number> {
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from public.jobs j
-    where (select count(*) from public.runs r where r.job_id = j.id and r.status = 'completed') <> 1
-       or exists (select 1 from public.runs r where r.job_id = j.id and r.status = 'in_progress')`;
+    where (select count(*) from public.runs r where r.job_id = j.id) <> 1
+       or exists (select 1 from public.runs r where r.job_id = j.id and r.status = 'in_progress')
+       or (j.status = 'completed'
+           and not exists (select 1 from public.runs r where r.job_id = j.id and r.status = 'completed'))`;
   return row!.n;
+}
+
+async function slowestEnds(sql: postgres.Sql): Promise<Record<string, number>> {
+  const rows = await sql<{ shape: string; ms: number }[]>`
+    select j.params ->> 'shape' as shape,
+      max(extract(epoch from (r.finished_at - l.last_log)) * 1000)::int as ms
+    from public.jobs j join public.runs r on r.job_id = j.id
+    join lateral (select max(created_at) as last_log from public.run_logs where run_id = r.id) l on true
+    group by 1`;
+  return Object.fromEntries(rows.map((r) => [r.shape, r.ms]));
 }
 
 /** Each job printed `soak-line-<i>` once: its log must hold exactly that line, once. */
