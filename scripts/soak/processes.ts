@@ -31,16 +31,17 @@ function descendantsOf(root: number, children: Map<number, number[]>): number[] 
 
 export async function sampleStackProcesses(stack: LocalStack, probe: postgres.Sql): Promise<ProcessSample[]> {
   const wanted: { pid: number; label: string }[] = [
-    { pid: process.pid, label: "stack process (pod agent, Realtime stand-in, scaler loop, soak driver)" },
+    { pid: process.pid, label: "stack process (supervisor, Realtime stand-in, scaler loop, soak driver)" },
   ];
   const children = childrenByParent();
-  const gatewayPid = stack.gateway.child.pid;
+  const gatewayPid = stack.gateway.child().pid;
   if (gatewayPid !== undefined) {
     wanted.push({ pid: gatewayPid, label: "functions (Deno gateway)" });
     for (const pid of descendantsOf(gatewayPid, children))
       wanted.push({ pid, label: "functions (Deno child)" });
   }
-  for (const pod of stack.agent.pods()) {
+  wanted.push({ pid: stack.agent.pid(), label: "pod agent" });
+  for (const pod of await stack.agent.pods()) {
     if (pod.pid === null || pod.status !== "running") continue;
     wanted.push({ pid: pod.pid, label: `worker ${pod.name} (tsx launcher)` });
     // The launcher's child is the worker. Job processes, their orphan guards (and, for a moment

@@ -130,7 +130,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         );
       if (Date.now() >= nextSampleAt) {
         nextSampleAt = Date.now() + (options.sampleEveryMs ?? 500);
-        const alive = stack.agent.pods().filter((p) => p.status === "running").length;
+        const alive = (await stack.agent.pods()).filter((p) => p.status === "running").length;
         maxWorkersAlive = Math.max(maxWorkersAlive, alive);
         samples.push({
           progress: finished,
