@@ -111,6 +111,7 @@ async function inspectOrReport(config: WorkerConfig, deps: WorkerLoopDeps): Prom
   if (result.healthy) return result.identity;
   const detail = `GPU health check failed: ${result.problems.join("; ")}`;
   deps.logger.error(detail);
+  await deps.logger.flush?.(); // before the stop revokes the token the log is posted with
   await deps.api.stop(detail).catch(() => undefined);
   await terminatePodIfAny(config, deps.fetch, deps.logger);
   return detail;

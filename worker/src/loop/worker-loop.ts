@@ -213,6 +213,9 @@ export class WorkerLoop {
     this.#loopDone.abort();
     const exit = this.#exit ?? { reason: "shutdown" as const, detail: "loop ended" };
     if (exit.reason !== "credentials_rejected") {
+      // Stopping revokes the token the worker log is posted with: ship what is queued first (a
+      // run shorter than the shipper's interval otherwise left no worker lines at all).
+      await this.#d.logger.flush?.();
       await this.#d.api.stop(`${exit.reason}: ${exit.detail}`).catch((error: unknown) => {
         this.#d.logger.warn("could not tell the server this worker stopped", { error });
       });
