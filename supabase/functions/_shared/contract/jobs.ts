@@ -72,6 +72,23 @@ export const Image = z
 
 export const JsonObject = z.record(z.string(), z.unknown());
 
+/**
+ * `params.ow_pod`: a job's own pod storage, over its family's default (whole GB; RunPod's floor
+ * for a volume is 10). Checked at submission, so a typo is a 400 rather than a default.
+ */
+export const PodStorageOverride = z.strictObject({
+  container_disk_gb: z.number().int().min(1).max(4000).optional(),
+  volume_gb: z.number().int().min(10).max(4000).optional(),
+});
+
+/** Params: any JSON object; the platform's own key (`ow_pod`) must be well-formed. */
+const JobParams = JsonObject.superRefine((params, ctx) => {
+  if (!("ow_pod" in params)) return;
+  const parsed = PodStorageOverride.safeParse(params.ow_pod);
+  for (const issue of parsed.error?.issues ?? [])
+    ctx.addIssue({ code: "custom", path: ["ow_pod", ...issue.path.map(String)], message: issue.message });
+});
+
 export const JOB_DEFAULTS = {
   requires_vram_gb: 24,
   priority: 0,
@@ -90,7 +107,7 @@ export const JobSubmission = z.strictObject({
   type: JobType,
   image: Image,
   entrypoint: z.array(z.string().min(1).max(4096)).min(1).max(256),
-  params: JsonObject.default({}),
+  params: JobParams.default({}),
   mounts: Mounts.default({}),
   requires_vram_gb: z.number().int().min(0).max(1536).default(JOB_DEFAULTS.requires_vram_gb),
   allowed_hardware: z.array(z.string().min(1).max(64)).min(1).max(32).nullable().default(null),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { JobSubmission } from "../contract/jobs.ts";
 import { DEFAULT_STORAGE, imageCudaVersion, podLayout } from "./pod-layout.ts";
 
 describe("pod layout", () => {
@@ -43,6 +44,16 @@ describe("pod layout", () => {
         DEFAULT_STORAGE.custom.volumeGb,
       ]);
     }
+  });
+
+  it("refuses a malformed storage request at submission, naming the field", () => {
+    const submit = (ow_pod: unknown) =>
+      JobSubmission.safeParse({ type: "custom", image: "i", entrypoint: ["x"], params: { ow_pod } });
+    expect(submit({ container_disk_gb: 300, volume_gb: 900 }).success).toBe(true);
+    const paths = (ow_pod: unknown) => submit(ow_pod).error?.issues.map((i) => i.path.join("."));
+    expect(paths({ volume_gb: 5 })).toEqual(["params.ow_pod.volume_gb"]);
+    expect(paths({ disk_gb: 100 })).toEqual(["params.ow_pod"]);
+    expect(paths("big")).toEqual(["params.ow_pod"]);
   });
 
   it.each([

@@ -2,6 +2,7 @@
 // CUDA floor its image can run on. Pure: the scaler computes it from the jobs a pod is created
 // for; the provider translates it into its own API (RunPod v2: disk, mounts.persistent, ports,
 // gpu.minCudaVersion).
+import { PodStorageOverride } from "../contract/jobs.ts";
 import { SERVING_PORT } from "./public-url.ts";
 
 /** Where the pod volume is mounted; the worker keeps the Hugging Face cache under it. */
@@ -56,24 +57,17 @@ export interface LayoutJob {
   params: Record<string, unknown>;
 }
 
-const MAX_DISK_GB = 4000;
-
 /**
- * A job may ask for more (or less) storage than its family's default with
- * `params.ow_pod = { container_disk_gb, volume_gb }` (whole GB; volume ≥ 10, RunPod's floor).
- * A value out of range is ignored in favour of the default: the pod must still be creatable.
+ * A job may ask for more (or less) storage than its family's default with `params.ow_pod`
+ * (contract: PodStorageOverride, checked at submission). A stored value that does not parse is
+ * ignored in favour of the default: the pod must still be creatable.
  */
 function storageOverride(params: Record<string, unknown>): Partial<StorageDefaults> {
-  const raw = params.ow_pod;
-  if (typeof raw !== "object" || raw === null) return {};
-  const { container_disk_gb: disk, volume_gb: volume } = raw as Record<string, unknown>;
-  const whole = (v: unknown, min: number) =>
-    typeof v === "number" && Number.isInteger(v) && v >= min && v <= MAX_DISK_GB ? v : undefined;
+  const parsed = PodStorageOverride.safeParse(params.ow_pod);
+  if (!parsed.success) return {};
   const out: Partial<StorageDefaults> = {};
-  const d = whole(disk, 1);
-  const v = whole(volume, 10);
-  if (d !== undefined) out.containerDiskGb = d;
-  if (v !== undefined) out.volumeGb = v;
+  if (parsed.data.container_disk_gb !== undefined) out.containerDiskGb = parsed.data.container_disk_gb;
+  if (parsed.data.volume_gb !== undefined) out.volumeGb = parsed.data.volume_gb;
   return out;
 }
 
