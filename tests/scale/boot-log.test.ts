@@ -1,57 +1,27 @@
-// A pod whose worker never registers (here: an image with no tool to fetch the worker with) leaves
-// its boot log behind: when the scaler gives up on it, it copies the pod's container output from
-// RunPod (the fake, held to RunPod's schema) into the worker's log before terminating the pod.
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendLog } from "../../scripts/fake-runpod/app.ts";
-import { type FakeRunPod, startFakeRunPod } from "../../scripts/fake-runpod/server.ts";
-import { createSecretBox } from "../../supabase/functions/_shared/auth/secret-box.ts";
-import { connectDatabase } from "../../supabase/functions/_shared/db/connect.ts";
-import type { Sql } from "../../supabase/functions/_shared/db/session.ts";
-import { ScalingConfig } from "../../supabase/functions/_shared/scaling/index.ts";
+import type { FakeRunPod } from "../../scripts/fake-runpod/server.ts";
 import { KEPT_LINES } from "../../supabase/functions/scale/boot-log.ts";
-import { parseScaleEnv } from "../../supabase/functions/scale/env.ts";
-import { createFleet } from "../../supabase/functions/scale/fleet.ts";
 import { runTick, type TickDeps } from "../../supabase/functions/scale/tick.ts";
 import { asCaller, createOrg } from "../support/claims.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import type { TestDatabase } from "../support/database.ts";
+import { type RunPodScaler, startRunPodScaler } from "../support/runpod-scaler.ts";
 
-const KEY = "rp_boot_log_key";
 let db: TestDatabase;
-let sql: Sql;
 let fake: FakeRunPod;
 let deps: TickDeps;
 
+let scaler: RunPodScaler;
+
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sql = connectDatabase(db.url, 4);
-  fake = await startFakeRunPod({ apiKey: KEY });
-  fake.state.startupReads = 0;
-  const env = parseScaleEnv({
-    OW_PROVIDER: "runpod",
-    OW_SCALE_SECRET: "s".repeat(32),
-    OW_RUNPOD_API_KEY: KEY,
-    OW_RUNPOD_REST_URL: `${fake.url}/v2`,
-    OW_DEPLOYMENT_ID: "bootlog",
-  });
-  deps = {
-    sql,
-    fleet: createFleet(env, sql, await createSecretBox(randomBytes(32).toString("base64"))),
-    config: ScalingConfig.parse({
-      orphanPodGraceSeconds: 0,
-      startupGraceSeconds: 0,
-      startupTimeoutSeconds: 600,
-    }),
+  scaler = await startRunPodScaler({
+    key: "rp_boot_log_key",
     deploymentId: "bootlog",
-    workerApiUrl: "http://127.0.0.1:1/functions/v1",
-    workerRelease: { url: "http://127.0.0.1:1/ow-worker", sha256: "b".repeat(64) },
-  };
+    config: { orphanPodGraceSeconds: 0, startupGraceSeconds: 0, startupTimeoutSeconds: 600 },
+  });
+  ({ db, fake, deps } = scaler);
 });
-afterAll(async () => {
-  await sql.end();
-  await fake.close();
-  await db.drop();
-});
+afterAll(async () => scaler?.close());
 
 describe("a pod that never registers", () => {
   it("leaves its container output in the worker log when the scaler gives up on it", async () => {

@@ -1,51 +1,27 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeRunPod, startFakeRunPod } from "../../scripts/fake-runpod/server.ts";
-import { createSecretBox } from "../../supabase/functions/_shared/auth/secret-box.ts";
-import { connectDatabase } from "../../supabase/functions/_shared/db/connect.ts";
-import type { Sql } from "../../supabase/functions/_shared/db/session.ts";
+import type { FakeRunPod } from "../../scripts/fake-runpod/server.ts";
 import { defaultCatalog } from "../../supabase/functions/_shared/hardware/index.ts";
-import { ScalingConfig } from "../../supabase/functions/_shared/scaling/index.ts";
 import { jobCostModel, rankByJobCost } from "../../supabase/functions/_shared/scaling/job-cost.ts";
-import { parseScaleEnv } from "../../supabase/functions/scale/env.ts";
-import { createFleet } from "../../supabase/functions/scale/fleet.ts";
 import { runTick, type TickDeps } from "../../supabase/functions/scale/tick.ts";
 import { asCaller, createOrg, type Org } from "../support/claims.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import type { TestDatabase } from "../support/database.ts";
+import { type RunPodScaler, startRunPodScaler } from "../support/runpod-scaler.ts";
 
-const KEY = "rp_test_key";
 let db: TestDatabase;
-let sql: Sql;
 let fake: FakeRunPod;
 let deps: TickDeps;
 
+let scaler: RunPodScaler;
+
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sql = connectDatabase(db.url, 4);
-  fake = await startFakeRunPod({ apiKey: KEY });
-  fake.state.startupReads = 0;
-  const env = parseScaleEnv({
-    OW_PROVIDER: "runpod",
-    OW_SCALE_SECRET: "s".repeat(32),
-    OW_RUNPOD_API_KEY: KEY,
-    OW_RUNPOD_REST_URL: `${fake.url}/v2`,
-    OW_DEPLOYMENT_ID: "test",
-  });
-  const secrets = await createSecretBox(randomBytes(32).toString("base64"));
-  deps = {
-    sql,
-    fleet: createFleet(env, sql, secrets),
-    config: ScalingConfig.parse({ orphanPodGraceSeconds: 0, idleTimeoutSeconds: 60, startupGraceSeconds: 0 }),
+  scaler = await startRunPodScaler({
+    key: "rp_test_key",
     deploymentId: "test",
-    workerApiUrl: "http://127.0.0.1:1/functions/v1",
-    workerRelease: { url: "http://127.0.0.1:1/ow-worker", sha256: "a".repeat(64) },
-  };
+    config: { orphanPodGraceSeconds: 0, idleTimeoutSeconds: 60, startupGraceSeconds: 0 },
+  });
+  ({ db, fake, deps } = scaler);
 });
-afterAll(async () => {
-  await sql.end();
-  await fake.close();
-  await db.drop();
-});
+afterAll(async () => scaler?.close());
 
 async function submit(org: Org, vram: number, tag: string) {
   return asCaller(db.sql, org.admin, async (tx) => {
@@ -172,14 +148,7 @@ describe("a scale tick against the fake RunPod", () => {
     gpu.communityPrice = 99;
     try {
       // A fresh fleet: the catalog is cached per function instance for an hour.
-      const env = parseScaleEnv({
-        OW_PROVIDER: "runpod",
-        OW_SCALE_SECRET: "s".repeat(32),
-        OW_RUNPOD_API_KEY: KEY,
-        OW_RUNPOD_REST_URL: `${fake.url}/v2`,
-        OW_DEPLOYMENT_ID: "test",
-      });
-      const fleet = createFleet(env, sql, await createSecretBox(randomBytes(32).toString("base64")));
+      const fleet = await scaler.freshFleet();
       const result = await runTick({ ...deps, fleet });
       const created = result.actions.find((a) => a.kind === "create_worker" && a.organizationId === org.id);
       expect(created?.outcome).toBe("applied");

@@ -81,7 +81,7 @@ export const PodStorageOverride = z.strictObject({
   volume_gb: z.number().int().min(10).max(4000).optional(),
 });
 
-/** Params: any JSON object; the platform's own key (`ow_pod`) must be well-formed. */
+/** Params: a free-form JSON object; the platform's own key (`ow_pod`) must be well-formed. */
 const JobParams = JsonObject.superRefine((params, ctx) => {
   if (!("ow_pod" in params)) return;
   const parsed = PodStorageOverride.safeParse(params.ow_pod);
