@@ -7,8 +7,13 @@ transformers + PEFT path:
   1. SFT with a test file, logprob tracking, a sampling callback and checkpoints
   2. a retried SFT run (OPENWEIGHTS_ATTEMPT=2) that must resume from the last checkpoint
   3. token-weighted SFT on block data with positive, zero and negative weights and tags
-Each check prints PASS or FAIL; the exit status is 1 when any check fails. The Unsloth path and
-Hub pushes are not exercised (they need network and Unsloth).
+  4. where Unsloth is installed (the fine-tuning image): LoRA SFT on the Unsloth backend
+  5. where vLLM is installed (the inference image): batch inference on the base model and on the
+     LoRA adapter of check 1, judged against a float32 forward pass, and the serving job
+     (gpu_check_backends.py)
+`--require unsloth,vllm` makes a backend that is not installed a failure instead of a notice.
+Each check prints PASS or FAIL; the exit status is 1 when any check fails. Hub pushes are not
+exercised (they need network).
 """
 
 from __future__ import annotations
@@ -81,7 +86,8 @@ def build_toy_model(directory: str) -> str:
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<pad>", unk_token="<unk>", additional_special_tokens=["<|im_start|>"])
     tokenizer.chat_template = CHATML_TEMPLATE
     torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(vocab), hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
+    # head_dim 64: vLLM's attention kernels and Unsloth's support a fixed set of head sizes, 16 is not one
+    config = LlamaConfig(vocab_size=len(vocab), hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
                          max_position_embeddings=256, pad_token_id=vocab["<pad>"], eos_token_id=vocab["<|im_end|>"], bos_token_id=None, tie_word_embeddings=False)
     LlamaForCausalLM(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
@@ -182,7 +188,37 @@ def weighted_checks(work: str, model_dir: str) -> None:
     check("weighted: eval on the 10% split", any(e.get("tag") == "eval" for e in events))
 
 
-def main() -> int:
+def backend_checks(work: str, model_dir: str, required: set) -> None:
+    import gpu_check_backends as backends
+
+    if backends.installed("unsloth"):
+        backends.unsloth_checks(check, run_job, work, model_dir, "data/prompts.jsonl")
+    elif "unsloth" in required:
+        check("unsloth is installed", False, "pip install -r sdk/job-scripts/requirements/unsloth.txt")
+    else:
+        print("NOTE unsloth is not installed here: its checks run in the fine-tuning image", flush=True)
+    if backends.installed("vllm"):
+        backends.vllm_checks(check, work, model_dir, os.path.join(os.environ["OPENWEIGHTS_UPLOADS"], "final_model"))
+    elif "vllm" in required:
+        check("vllm is installed", False, "pip install -r sdk/job-scripts/requirements/vllm.txt")
+    else:
+        print("NOTE vllm is not installed here: its checks run in the inference image", flush=True)
+
+
+def required_backends(argv) -> set:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="GPU smoke check of the training, inference and serving jobs")
+    parser.add_argument("--require", default="", help="comma-separated backends that must be installed: unsloth,vllm")
+    names = {n for n in parser.parse_args(argv).require.split(",") if n}
+    unknown = names - {"unsloth", "vllm"}
+    if unknown:
+        parser.error(f"--require: unknown backend(s) {sorted(unknown)}; choose from unsloth, vllm")
+    return names
+
+
+def main(argv=None) -> int:
+    required = required_backends(sys.argv[1:] if argv is None else argv)
     work = tempfile.mkdtemp(prefix="ow-gpu-check-")
     os.chdir(work)
     os.environ["OPENWEIGHTS_UPLOADS"] = os.path.join(work, "uploads")
@@ -208,6 +244,7 @@ def main() -> int:
         check("spans on a real fast tokenizer weight the answer and its end token only", weighted == expected, f"{weighted} vs {expected}")
         sft_checks(work, model_dir)
         weighted_checks(work, model_dir)
+        backend_checks(work, model_dir, required)
     except Exception:
         traceback.print_exc()
         check("gpu-check ran to the end", False, "exception above")

@@ -1,14 +1,14 @@
 /**
  * The job-side scripts shipped in the npm package (`job-scripts/`), found relative to this module:
  * `src/jobs/` in the repository, `dist/` in the package. Mounted: every `.py` file except tests/
- * and gpu_check.py (job-scripts/README.md), at its path relative to `job-scripts/`.
+ * and the gpu-check scripts (job-scripts/README.md), at its path relative to `job-scripts/`.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JobScriptsLoader } from "./context.ts";
 
-const NOT_MOUNTED = new Set(["tests", "__pycache__", "gpu_check.py"]);
+const NOT_MOUNTED = new Set(["tests", "__pycache__", "gpu_check.py", "gpu_check_backends.py"]);
 
 function moduleDir(): string {
   // CJS bundles have __dirname; ESM (and the sources under tsx/vitest) have import.meta.url
