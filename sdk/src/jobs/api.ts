@@ -12,6 +12,7 @@ import {
   DEFAULT_API_TIMEOUT_SECONDS,
   DEPLOY_DEFAULTS,
 } from "../../../supabase/functions/_shared/jobs/api-params.ts";
+import type { Job } from "../resources/jobs.ts";
 import type { BuiltInContext } from "./context.ts";
 import { ApiDeployment } from "./deployment.ts";
 import { type BuiltInCreateOptions, BuiltInFamily } from "./family.ts";
@@ -27,6 +28,8 @@ export type DeployParams = Omit<ApiParams, "model">;
 export class Api extends BuiltInFamily<typeof apiParams> {
   /** Injected in tests; defaults to importing the `openai` package. */
   openaiImporter: OpenAIImporter | undefined;
+  /** model → job id of deployments this client stopped with `down()`; `deploy()` forgets one. */
+  private readonly stopped = new Map<string, string>();
 
   constructor(ctx: BuiltInContext) {
     super(
@@ -48,12 +51,26 @@ export class Api extends BuiltInFamily<typeof apiParams> {
     params: DeployParams = {},
     options: BuiltInCreateOptions = {},
   ): Promise<ApiDeployment> {
+    this.stopped.delete(model);
     const job = await this.create({ ...DEPLOY_DEFAULTS, ...params, model }, options);
-    return new ApiDeployment(job, this.ctx, this.openaiImporter);
+    return this.handle(job);
   }
 
   /** A handle for an existing serving job. */
   async attach(jobId: string): Promise<ApiDeployment> {
-    return new ApiDeployment(await this.ctx.jobs.retrieve(jobId), this.ctx, this.openaiImporter);
+    return this.handle(await this.ctx.jobs.retrieve(jobId));
+  }
+
+  /**
+   * The job id of `model`'s deployment if this client stopped it with `down()` and has not
+   * deployed it since. Chat reads this so that it never restarts what the user stopped: the
+   * same model deploys to the same job id, and submitting it again would reset it to pending.
+   */
+  stoppedDeployment(model: string): string | undefined {
+    return this.stopped.get(model);
+  }
+
+  private handle(job: Job): ApiDeployment {
+    return new ApiDeployment(job, this.ctx, this.openaiImporter, (d) => this.stopped.set(d.model, d.id));
   }
 }

@@ -4,7 +4,7 @@
  * Unlike the original there is no process-wide registry and no implicit route to api.openai.com.
  */
 import type { Api, DeployParams } from "./api.ts";
-import type { ApiDeployment, UpOptions } from "./deployment.ts";
+import { type ApiDeployment, DeploymentFailedError, type UpOptions } from "./deployment.ts";
 import type { BuiltInCreateOptions } from "./family.ts";
 import type { OpenAIClientLike } from "./openai-client.ts";
 
@@ -44,6 +44,17 @@ export class ChatCompletions {
   }
 
   private connect(model: string): Promise<Connection> {
+    // A deployment stopped with down() stays down: neither its cached client (its server is gone)
+    // nor a new submission (which would reset the canceled job and rent a GPU again) is used.
+    const stopped = this.chat.api.stoppedDeployment(model);
+    if (stopped !== undefined) {
+      this.connections.delete(model);
+      return Promise.reject(
+        new DeploymentFailedError(
+          `the deployment of ${model} (job ${stopped}) was stopped with down(); chat does not restart it. ow.api.deploy(${JSON.stringify(model)}) starts it again.`,
+        ),
+      );
+    }
     let connection = this.connections.get(model);
     if (!connection) {
       connection = this.start(model);

@@ -37,6 +37,8 @@ export class ApiDeployment {
     readonly job: Job,
     private readonly ctx: BuiltInContext,
     private readonly importer?: OpenAIImporter,
+    /** Told when `down()` stops this deployment (the Api remembers it for chat). */
+    private readonly onDown?: (deployment: ApiDeployment) => void,
   ) {
     const key = job.params.api_key;
     this.apiKey = typeof key === "string" ? key : undefined;
@@ -83,6 +85,7 @@ export class ApiDeployment {
     }
     this.baseURL = undefined;
     this.ready = undefined;
+    this.onDown?.(this);
   }
 
   /** An `openai` client for this server (call `up()` first). */

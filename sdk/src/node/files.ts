@@ -28,11 +28,26 @@ export async function fileFromPath(path: string, filename?: string): Promise<Upl
 
 async function loadIgnore(root: string, extra: string[]): Promise<IgnoreList> {
   const own = await readFile(join(root, IGNORE_FILE), "utf8").catch(() => "");
-  return new IgnoreList([DEFAULT_IGNORES.join("\n"), own, ...extra]);
+  return new IgnoreList([
+    { origin: "built-in", text: DEFAULT_IGNORES.join("\n") },
+    { origin: IGNORE_FILE, text: own },
+    ...extra,
+  ]);
+}
+
+/** A path a directory walk left out, and the rule that did (`built-in: .git/`, `.owignore: *.ckpt`). */
+export interface SkippedPath {
+  path: string;
+  isDirectory: boolean;
+  rule: string;
 }
 
 /** Relative `/`-separated paths of every file under `root`, sorted, minus ignored ones. */
-export async function walkDirectory(root: string, extraIgnores: string[] = []): Promise<string[]> {
+export async function walkDirectory(
+  root: string,
+  extraIgnores: string[] = [],
+  onSkip?: (skipped: SkippedPath) => void,
+): Promise<string[]> {
   const ignore = await loadIgnore(root, extraIgnores);
   const found: string[] = [];
   const visit = async (dir: string): Promise<void> => {
@@ -43,7 +58,10 @@ export async function walkDirectory(root: string, extraIgnores: string[] = []): 
       const isDir = entry.isDirectory();
       const isFile =
         entry.isFile() || (entry.isSymbolicLink() && (await stat(full).catch(() => null))?.isFile());
-      if (ignore.ignores(rel, isDir)) continue;
+      if (ignore.ignores(rel, isDir)) {
+        onSkip?.({ path: rel, isDirectory: isDir, rule: ignore.ruleFor(rel, isDir) ?? "ignored" });
+        continue;
+      }
       if (isDir) await visit(full);
       else if (isFile) found.push(rel);
     }

@@ -195,3 +195,38 @@ describe("chat.completions.create", () => {
     expect(server.calls.filter((c) => c.path.endsWith("/cancel"))).toHaveLength(1);
   });
 });
+
+describe("chat after down()", () => {
+  const completion = { id: "c1", object: "chat.completion", created: 1, model: "o/m", choices: [] };
+  const body = { model: "o/m", messages: [{ role: "user", content: "hi" }] };
+
+  it("does not resubmit a deployment that api.down() stopped until api.deploy starts it again", async () => {
+    const server = servingLife(["in_progress"], READY, {
+      "POST /v1/chat/completions": () => json(completion),
+    });
+    const ow = client(server);
+    const deployment = await (await ow.api.deploy("o/m")).up();
+    await deployment.down();
+    const error = await ow.chat.completions.create(body).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeploymentFailedError);
+    expect(String(error)).toContain(`job ${JOB_ID}) was stopped with down()`);
+    expect(server.submissions()).toHaveLength(1);
+    expect(server.calls.filter((c) => c.path === "/v1/chat/completions")).toHaveLength(0);
+
+    await ow.api.deploy("o/m");
+    expect(await ow.chat.completions.create(body)).toMatchObject({ id: "c1" });
+    expect(server.submissions()).toHaveLength(3);
+  });
+
+  it("drops its own cached connection when the deployment it started is stopped through a handle", async () => {
+    const server = servingLife(["in_progress"], READY, {
+      "POST /v1/chat/completions": () => json(completion),
+    });
+    const ow = client(server);
+    await ow.chat.completions.create(body);
+    await (await ow.chat.completions.deployment("o/m")).down();
+    await expect(ow.chat.completions.create(body)).rejects.toThrow(/stopped with down\(\)/);
+    expect(server.submissions()).toHaveLength(1);
+    expect(server.calls.filter((c) => c.path === "/v1/chat/completions")).toHaveLength(1);
+  });
+});

@@ -4,10 +4,12 @@
  * entrypoint argument, not interpolated into anything else.
  */
 import { z } from "zod";
+import { type OpenWeights, PermissionDeniedError } from "../../node/index.ts";
 import { UsageError } from "../args.ts";
 import { type Command, EXIT, intFlag, stringFlag } from "../command.ts";
-import { makeClient, printJson, waitingOnJob } from "../context.ts";
+import { collect, formatBytes, makeClient, printJson, waitingOnJob } from "../context.ts";
 import { startSpinner } from "../spinner.ts";
+import { DEFAULT_UPLOAD_LIMIT_MB, planUpload, printUploadPlan } from "../upload-plan.ts";
 import { streamJobLogs } from "./logs.ts";
 
 export const DEFAULT_EXEC_IMAGE = "python:3.12-slim";
@@ -43,6 +45,13 @@ export const exec: Command = {
     },
     wait: { type: "boolean", description: "stream logs and exit with the job's status" },
     force: { type: "boolean", description: "rerun even if the same job already completed" },
+    "max-upload-mb": {
+      type: "int",
+      min: 1,
+      placeholder: "mb",
+      description: `refuse to mount more than this without --yes (default ${DEFAULT_UPLOAD_LIMIT_MB})`,
+    },
+    yes: { type: "boolean", short: "y", description: "mount the directory even above --max-upload-mb" },
   },
   async run(parsed, io) {
     // One argument is a shell command line (`ow exec "a && b"`); several are argv words
@@ -59,15 +68,25 @@ export const exec: Command = {
     const gpu = stringFlag(parsed, "gpu");
     if (gpu) hardware.push(`${intFlag(parsed, "gpus") ?? 1}x ${gpu}`);
     const client = makeClient();
+    const secrets = parsed.flags.secret as string[] | undefined;
+    if (secrets) await checkSecretNames(client, secrets);
+    const root = process.cwd();
+    const plan = await planUpload(root);
+    printUploadPlan(io, root, plan);
+    const limitMb = intFlag(parsed, "max-upload-mb") ?? DEFAULT_UPLOAD_LIMIT_MB;
+    if (plan.bytes > limitMb * 1024 * 1024 && parsed.flags.yes !== true)
+      throw new UsageError(
+        `refusing to mount ${formatBytes(plan.bytes)}, more than --max-upload-mb ${limitMb}: list what the job does not need in .owignore, or pass --yes`,
+      );
     const family = client.register({
       type: "exec",
       params: z.object({ command: z.string() }),
       image: stringFlag(parsed, "image") ?? DEFAULT_EXEC_IMAGE,
-      mount: { ".": process.cwd() },
+      mount: { ".": root },
       entrypoint: (p) => ["sh", "-c", p.command],
       requiresVramGb: intFlag(parsed, "vram"),
       allowedHardware: hardware.length > 0 ? hardware : undefined,
-      secrets: parsed.flags.secret as string[] | undefined,
+      secrets,
       timeoutSeconds: intFlag(parsed, "timeout"),
       maxAttempts: intFlag(parsed, "max-attempts"),
     });
@@ -92,6 +111,26 @@ export const exec: Command = {
     return final.status === "completed" ? EXIT.ok : EXIT.failed;
   },
 };
+
+/**
+ * A misspelled `--secret` would reach the job as a missing variable, hours into a run: refuse
+ * names the organization does not have, listing the ones it has. Only admins may list secrets;
+ * for a member the server checks the names at submission (only member-usable ones pass).
+ */
+async function checkSecretNames(client: OpenWeights, names: string[]): Promise<void> {
+  let existing: string[];
+  try {
+    existing = (await collect(client.secrets.list(), 10_000)).map((s) => s.name);
+  } catch (error) {
+    if (error instanceof PermissionDeniedError) return;
+    throw error;
+  }
+  const unknown = names.filter((n) => !existing.includes(n));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--secret: unknown ${unknown.join(", ")}; this organization has ${existing.length > 0 ? existing.join(", ") : "no secrets"} (add one with \`ow secrets set NAME\`)`,
+    );
+}
 
 /** POSIX single-quoting, except for words that need none. */
 export function shellQuote(word: string): string {
