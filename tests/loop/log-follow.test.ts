@@ -121,7 +121,7 @@ describe("following a job's logs across attempts", () => {
       );
       expect(run.code).toBe(1);
       expect(run.stdout).toBe("mounted\n");
-      const jobId = /^job (\S+) \(/.exec(run.stderr)?.[1];
+      const jobId = /^job (\S+) \(/m.exec(run.stderr)?.[1];
       expect(run.stderr).toContain("── attempt 1/1 on worker w-follow\noops\n");
       expect(run.stderr).toMatch(/job \S+ failed/);
       // A failure of the job's own code is not retried unless asked: one run.

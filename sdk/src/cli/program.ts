@@ -72,16 +72,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const found = findCommand(argv);
   if (!found) {
     const guess = closestCommand(argv);
+    if (argv.includes("--json")) {
+      const message = `unknown command "${argv.slice(0, 2).join(" ")}"`;
+      const error = { exit_code: EXIT.usage, code: "usage_error", message, did_you_mean: guess ?? null };
+      io.stderr.write(`${JSON.stringify({ error })}\n`);
+      return EXIT.usage;
+    }
     io.stderr.write(
       `usage error: unknown command "${argv.slice(0, 2).join(" ")}"\n${guess ? `Did you mean \`ow ${guess}\`?\n` : ""}Run \`ow --help\` for the list.\n`,
     );
     return EXIT.usage;
   }
   const { command, rest } = found;
+  // Known before parsing, so that even a usage error comes out as JSON for a script.
+  let json = !command.passthrough && rest.includes("--json");
   try {
     const parsed = command.passthrough
       ? { flags: {}, positionals: rest }
       : parseArgs(rest, command.flags, command.stopAtPositional);
+    json = parsed.flags.json === true; // `ow exec cmd --json` passes --json on to cmd
     if (parsed.flags.help) {
       io.stdout.write(commandHelp(command));
       return EXIT.ok;
@@ -89,22 +98,43 @@ export async function main(argv: string[], io: Io): Promise<number> {
     selectOrganization(parsed.flags.org as string | undefined);
     return await command.run(parsed, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    const code = exitCodeFor(error);
+    if (json) io.stderr.write(`${JSON.stringify({ error: errorJson(error, code) })}\n`);
+    else if (code === EXIT.usage)
       io.stderr.write(
-        `usage error: ${error.message}\nRun \`ow ${command.path.join(" ")} --help\` for usage.\n`,
+        `usage error: ${(error as Error).message}\nRun \`ow ${command.path.join(" ")} --help\` for usage.\n`,
       );
-      return EXIT.usage;
-    }
-    io.stderr.write(`${describeError(error)}\n`);
-    if (
-      error instanceof AuthMissingError ||
-      error instanceof AuthenticationError ||
-      error instanceof PermissionDeniedError
-    ) {
-      return EXIT.auth;
-    }
-    return EXIT.failed;
+    else io.stderr.write(`${describeError(error)}\n`);
+    return code;
   }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return EXIT.usage;
+  if (
+    error instanceof AuthMissingError ||
+    error instanceof AuthenticationError ||
+    error instanceof PermissionDeniedError
+  )
+    return EXIT.auth;
+  return EXIT.failed;
+}
+
+/** The error as one JSON object (`--json`): what `describeError` says, as fields. */
+function errorJson(error: unknown, exitCode: number): Record<string, unknown> {
+  const base = { exit_code: exitCode, message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof APIError)
+    return {
+      ...base,
+      code: error.code ?? error.name,
+      status: error.status,
+      request_id: error.requestID ?? null,
+      details: error.details ?? [],
+    };
+  return {
+    ...base,
+    code: exitCode === EXIT.usage ? "usage_error" : error instanceof Error ? error.name : "error",
+  };
 }
 
 export { describeError };

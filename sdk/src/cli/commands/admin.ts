@@ -67,7 +67,8 @@ export const secretsRemove: Command = {
     const name = secretName(positional(parsed, 0, "NAME"));
     noExtraPositionals(parsed, 1);
     await makeClient().secrets.delete(name);
-    io.stderr.write(`Deleted ${name}\n`);
+    if (parsed.flags.json) printJson(io, { name, deleted: true });
+    else io.stderr.write(`Deleted ${name}\n`);
     return EXIT.ok;
   },
 };

@@ -59,7 +59,8 @@ export const logout: Command = {
   async run(parsed, io) {
     noExtraPositionals(parsed, 0);
     const existed = deleteCredentials();
-    io.stderr.write(existed ? `Removed ${credentialsPath()}\n` : "Not logged in.\n");
+    if (parsed.flags.json) printJson(io, { logged_out: existed, credentials_path: credentialsPath() });
+    else io.stderr.write(existed ? `Removed ${credentialsPath()}\n` : "Not logged in.\n");
     return EXIT.ok;
   },
 };

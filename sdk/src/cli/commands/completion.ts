@@ -2,7 +2,7 @@
  * `ow completion bash|zsh` prints a script that asks `ow __complete <words…>` for the next word:
  * the command words and flags come from the command table, so completion never goes stale.
  */
-import { GLOBAL_FLAGS } from "../args.ts";
+import { GLOBAL_FLAGS, UsageError } from "../args.ts";
 import { type Command, EXIT } from "../command.ts";
 
 const BASH = `# ow completion for bash; add to ~/.bashrc:  source <(ow completion bash)
@@ -40,11 +40,9 @@ export function completionCommands(all: () => Command[]): Command[] {
       flags: {},
       async run(parsed, io) {
         const shell = parsed.positionals[0];
-        if (shell !== "bash" && shell !== "zsh") {
-          io.stderr.write('usage error: <shell> must be "bash" or "zsh"\n');
-          return EXIT.usage;
-        }
-        io.stdout.write(shell === "bash" ? BASH : ZSH);
+        if (shell !== "bash" && shell !== "zsh") throw new UsageError('<shell> must be "bash" or "zsh"');
+        const script = shell === "bash" ? BASH : ZSH;
+        io.stdout.write(parsed.flags.json ? `${JSON.stringify({ shell, script })}\n` : script);
         return EXIT.ok;
       },
     },

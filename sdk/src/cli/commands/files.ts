@@ -1,6 +1,8 @@
 /** files upload | ls | get | fetch. */
+import { statSync } from "node:fs";
 import { FilePurpose } from "@contract";
 import { writeResponseToFile } from "../../node/index.ts";
+import { UsageError } from "../args.ts";
 import {
   type Command,
   EXIT,
@@ -104,10 +106,15 @@ export const filesFetch: Command = {
   async run(parsed, io) {
     const id = positional(parsed, 0, "file-id");
     noExtraPositionals(parsed, 1);
-    const response = await makeClient().files.content(id);
     const output = stringFlag(parsed, "output");
-    if (output) await writeResponseToFile(response, output);
-    else if (response.body) for await (const chunk of response.body) io.stdout.write(chunk);
+    // stdout holds either the file's bytes or JSON, never both
+    if (parsed.flags.json && !output)
+      throw new UsageError("--json needs --output (without it the file's bytes go to stdout)");
+    const response = await makeClient().files.content(id);
+    if (output) {
+      await writeResponseToFile(response, output);
+      if (parsed.flags.json) printJson(io, { id, path: output, bytes: statSync(output).size });
+    } else if (response.body) for await (const chunk of response.body) io.stdout.write(chunk);
     return EXIT.ok;
   },
 };

@@ -1,6 +1,6 @@
 /** workers logs <id>: what happened on a worker outside any run (boot, start, GPU health, crash). */
 import { type Command, EXIT, intFlag, noExtraPositionals, positional } from "../command.ts";
-import { makeClient, printJson } from "../context.ts";
+import { makeClient } from "../context.ts";
 
 const PAGE = 1000;
 
@@ -19,7 +19,8 @@ export const workersLogs: Command = {
     let after = intFlag(parsed, "after") ?? 0;
     for (;;) {
       const page = await client.workers.logs(id, { after, limit: PAGE });
-      if (parsed.flags.json) printJson(io, page.data);
+      // JSON lines: one object per log line, so pages and --follow append to one valid stream
+      if (parsed.flags.json) io.stdout.write(page.data.map((l) => `${JSON.stringify(l)}\n`).join(""));
       else io.stdout.write(page.data.map((l) => `${l.created_at} [${l.source}] ${l.line}\n`).join(""));
       after = page.next_after ?? after;
       if (page.data.length === PAGE) continue;
