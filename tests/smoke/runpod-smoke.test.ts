@@ -1,9 +1,10 @@
 // The live smoke's logic (scripts/smoke/smoke-logic.ts) against the fake RunPod: a real local
 // stack stands in for the deployed functions and the real scale tick (RunPod provider → fake) runs
-// on a timer as pg_cron would. Covered: the failure path (a pod whose worker never comes up is
+// on a timer as pg_cron would. Covered: the success path (the pod runs its start command — the
+// boot script finds ow-worker in the image — the worker registers under the pod's id, runs the job,
+// and the smoke terminates the pod), the failure path (a pod whose worker never comes up is
 // terminated and the job canceled), cleanup by tag (idempotent), and the refusal to run on a
-// deployment that already has pods. The success path (a pod running its start command and the job
-// completing) is not covered here yet: see README, "Tested only against fakes".
+// deployment that already has pods.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -100,6 +101,9 @@ function startPods(): void {
     const child = spawn(file ?? "/bin/sh", args, {
       env: {
         ...pod.env,
+        // RunPod sets it in every pod (docs.runpod.io, "Pod environment variables"); the worker
+        // registers under it, which is how the scaler pairs the pod with its worker.
+        RUNPOD_POD_ID: id,
         PATH: `${binDir}:${process.env.PATH}`,
         HOME: binDir,
         OW_WORK_DIR: mkdtempSync(join(tmpdir(), "ow-smoke-pod-")),
@@ -133,6 +137,20 @@ function smokeDeps(overrides: Partial<SmokeDeps> = {}): SmokeDeps & { lines: str
 }
 
 describe("npm run smoke:runpod, against the fake RunPod", () => {
+  it("passes when the pod's worker comes up and runs the job, then terminates the pod", async () => {
+    podsRun = true;
+    ticksOn = true;
+    const deps = smokeDeps({ timeoutMs: 90_000 });
+    const result = await runSmoke(deps);
+    expect(result, deps.lines.join("\n")).toMatchObject({
+      ok: true,
+      detail: "the job ran on a RunPod pod and printed its marker",
+    });
+    expect(result.terminated).toHaveLength(1);
+    expect((await deps.ow.jobs.retrieve(String(result.jobId))).status).toBe("completed");
+    expect(await cleanupByTag(deps.runpod, deps.log)).toEqual([]);
+  }, 180_000);
+
   it("terminates the pod and cancels the job when the worker never comes up, and says it failed", async () => {
     podsRun = false;
     const deps = smokeDeps({ timeoutMs: 6_000 });

@@ -60,8 +60,11 @@ export async function inspectMachine(
     healthy: true,
     identity: {
       image: config.image,
-      provider: config.runpod ? "runpod" : "local",
-      podId: config.runpod?.podId ?? null,
+      // The pod id alone makes this a RunPod worker: the scaler pairs pods with workers by
+      // (provider, pod id), and a pod without the self-stop key registering as "local" was
+      // terminated as an orphan under its own running job (seen in the smoke test, 2026-12-04).
+      provider: config.publicEndpoint.provider,
+      podId: config.publicEndpoint.provider === "runpod" ? config.publicEndpoint.podId : null,
       hardware: summarizeHardware(detection.gpus),
       cachedModels,
       version: WORKER_VERSION,

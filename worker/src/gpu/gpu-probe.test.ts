@@ -96,6 +96,31 @@ describe("GPU health at start, with a fake nvidia-smi and python3 on PATH", () =
     expect(logger.records).toContainEqual(expect.objectContaining({ level: "error", message: problem }));
   });
 
+  it.each([
+    [
+      "a pod with RunPod's self-stop key",
+      { RUNPOD_POD_ID: "abc123pod", RUNPOD_API_KEY: "rpa_pod" },
+      "runpod",
+      "abc123pod",
+    ],
+    ["a pod without it", { RUNPOD_POD_ID: "abc123pod" }, "runpod", "abc123pod"],
+    ["a machine that is no pod", {}, "local", null],
+  ])(
+    "registers %s under the provider and pod id the scaler pairs it by",
+    async (_name, env, provider, podId) => {
+      process.env.FAKE_TORCH = "ok";
+      const result = await inspectMachine(
+        parseWorkerEnv({
+          ...env,
+          OPENWEIGHTS_API_URL: "http://127.0.0.1:1/functions/v1",
+          OPENWEIGHTS_WORKER_TOKEN: "ow_w",
+        }),
+        createMemoryLogger(),
+      );
+      expect(result).toMatchObject({ healthy: true, identity: { provider, podId } });
+    },
+  );
+
   it("falls back to nvidia-smi memory health without torch and names the failing GPU", async () => {
     process.env.FAKE_TORCH = "none";
     process.env.FAKE_BAD_MEMORY = "1";
