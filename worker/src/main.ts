@@ -77,6 +77,7 @@ export function startWorker(config: WorkerConfig, options: StartWorkerOptions = 
   let loop: WorkerLoop | null = null;
   let pendingShutdown: string | null = null;
   const done = (async () => {
+    await reclaimLeftovers(deps);
     const identity = options.identity ?? (await inspectOrReport(config, deps));
     if (typeof identity === "string") return { reason: "unhealthy" as const, detail: identity };
     loop = new WorkerLoop(config, identity, deps);
@@ -92,6 +93,21 @@ export function startWorker(config: WorkerConfig, options: StartWorkerOptions = 
       else pendingShutdown = detail;
     },
   };
+}
+
+/** A failure here is logged, not fatal: the leftovers cost GPU memory, which the GPU check reports. */
+async function reclaimLeftovers(deps: WorkerLoopDeps): Promise<void> {
+  try {
+    const ended = (await deps.executor.reclaimLeftovers?.()) ?? [];
+    if (ended.length > 0)
+      deps.logger.warn("removed job containers a previous worker left running", {
+        containers: ended.join(","),
+      });
+  } catch (error) {
+    deps.logger.error("could not look for job containers a previous worker left running", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /** Under the process executor a job running as the worker's own user can read its credential. */

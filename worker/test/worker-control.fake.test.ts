@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseWorkerEnv } from "../src/config/env.ts";
+import { DockerExecutor } from "../src/executors/docker-executor.ts";
 import { CPU_ONLY } from "../src/loop/worker-identity.ts";
 import { runWorkerCli, startWorker } from "../src/main.ts";
 import { createMemoryLogger } from "../src/util/logger.ts";
@@ -46,6 +47,41 @@ describe("worker control", () => {
     hardware: CPU_ONLY,
     cachedModels: ["org/model"],
     version: "t",
+  });
+
+  it("removes a previous worker's leftover job containers before it registers", async () => {
+    const calls: string[][] = [];
+    const executor = new DockerExecutor({
+      network: null,
+      extraArgs: [],
+      runCommand: async (_file, args) => {
+        calls.push(args);
+        // 4194305 is above Linux's largest pid_max (2^22): no process can have it
+        const stdout = args[0] === "ps" ? "c0ffee\t4194305:1\n" : "";
+        return { exitCode: 0, stdout, stderr: "" };
+      },
+    });
+    const token = await h.newWorkerToken();
+    const logger = createMemoryLogger();
+    const worker = startWorker(parseWorkerEnv(env(token)), {
+      identity: identity(),
+      logger,
+      executor,
+      workerEnv: {},
+    });
+    await eventually(
+      async () => h.fake.workers.get("worker-1")?.heartbeats ?? 0,
+      (n) => n > 0,
+    );
+    worker.shutdown();
+    await worker.done;
+    expect(calls.map((c) => c[0])).toEqual(["ps", "rm"]);
+    expect(calls[1]).toEqual(["rm", "--force", "c0ffee"]);
+    const warned = logger.records.findIndex(
+      (r) => r.message === "removed job containers a previous worker left running",
+    );
+    expect(logger.records[warned]?.fields).toEqual({ containers: "c0ffee" });
+    expect(warned).toBeLessThan(logger.records.findIndex((r) => r.message.startsWith("registered")));
   });
 
   it("stops when the server asks it to shut down", async () => {

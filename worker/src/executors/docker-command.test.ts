@@ -3,6 +3,7 @@ import { containerName, dockerRunArgs, envFileContent, withPassThroughEnv } from
 
 const spec = {
   containerName: "ow-run-abc",
+  owner: "4242:987654",
   image: "ghcr.io/org/ow-unsloth:1.0",
   argv: ["python", "train.py", "--config", "params.json"],
   workdir: "/var/ow/run-abc",
@@ -19,6 +20,8 @@ describe("docker run command", () => {
       "--rm",
       "--name",
       "ow-run-abc",
+      "--label",
+      "openweights.worker=4242:987654",
       "--init",
       "--gpus",
       "all",

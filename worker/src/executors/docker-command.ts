@@ -3,8 +3,16 @@
 /** Where the run directory appears inside the container. */
 export const CONTAINER_ROOT = "/job";
 
+/**
+ * Every job container carries the worker that started it as `<pid>:<start time>` (see
+ * supervisor-watch.ts for why the start time): a container whose worker is gone is a leftover.
+ */
+export const OWNER_LABEL = "openweights.worker";
+
 export interface DockerRunSpec {
   containerName: string;
+  /** The value of OWNER_LABEL. */
+  owner: string;
   image: string;
   argv: string[];
   workdir: string;
@@ -20,7 +28,15 @@ export function containerName(runId: string): string {
 }
 
 export function dockerRunArgs(spec: DockerRunSpec): string[] {
-  const args = ["run", "--rm", "--name", spec.containerName, "--init"];
+  const args = [
+    "run",
+    "--rm",
+    "--name",
+    spec.containerName,
+    "--label",
+    `${OWNER_LABEL}=${spec.owner}`,
+    "--init",
+  ];
   if (spec.gpuCount > 0) args.push("--gpus", "all");
   // PyTorch dataloaders share tensors through /dev/shm; docker's 64 MB default breaks them.
   args.push("--ipc", "host");
@@ -50,4 +66,25 @@ export function withPassThroughEnv(args: string[], names: readonly string[]): st
   const at = args.indexOf("--env-file");
   const passes = names.flatMap((n) => ["-e", n]);
   return [...args.slice(0, at), ...passes, ...args.slice(at)];
+}
+
+/** `docker ps` arguments listing every job container with its owner, one `ID<TAB>owner` per line. */
+export function listOwnedArgs(): string[] {
+  return [
+    "ps",
+    "--all",
+    "--filter",
+    `label=${OWNER_LABEL}`,
+    "--format",
+    `{{.ID}}\t{{.Label "${OWNER_LABEL}"}}`,
+  ];
+}
+
+/** The containers in `docker ps` output (listOwnedArgs) whose owner `isGone` says has exited. */
+export function leftoverContainers(psOutput: string, isGone: (owner: string) => boolean): string[] {
+  return psOutput
+    .split("\n")
+    .map((line) => line.trim().split("\t"))
+    .filter(([id, owner]) => id && owner !== undefined && isGone(owner))
+    .map(([id]) => id as string);
 }

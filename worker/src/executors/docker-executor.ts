@@ -3,11 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandRunner } from "../gpu/detect-gpus.ts";
 import { runCommand } from "../gpu/detect-gpus.ts";
+import { processStartTime } from "../util/supervisor-watch.ts";
 import {
   CONTAINER_ROOT,
   containerName,
   dockerRunArgs,
   envFileContent,
+  leftoverContainers,
+  listOwnedArgs,
   withPassThroughEnv,
 } from "./docker-command.ts";
 import type { Executor, JobLaunch, RunningJob } from "./executor.ts";
@@ -29,6 +32,8 @@ export class DockerExecutor implements Executor {
   readonly name = "docker";
   readonly #o: DockerExecutorOptions;
   readonly #cli = new ProcessExecutor({ sweepGraceMs: 1_000 });
+  /** OWNER_LABEL's value for this worker process. */
+  readonly owner = `${process.pid}:${processStartTime(process.pid) ?? "unknown"}`;
 
   constructor(options: DockerExecutorOptions) {
     this.#o = options;
@@ -49,6 +54,7 @@ export class DockerExecutor implements Executor {
     const args = withPassThroughEnv(
       dockerRunArgs({
         containerName: name,
+        owner: this.owner,
         image: launch.image,
         argv: launch.argv,
         workdir: launch.workdir,
@@ -87,4 +93,42 @@ export class DockerExecutor implements Executor {
       },
     };
   }
+
+  /**
+   * Removes the job containers of workers that are gone. `docker run --rm` in the foreground ties
+   * a container to its CLI only while the worker is there to stop it: a SIGKILLed worker's orphan
+   * guard ends the CLI, but the container runs on, holding its GPUs. Run at start, before the GPU
+   * check (which would see their memory as taken).
+   */
+  async reclaimLeftovers(): Promise<string[]> {
+    const docker = this.#o.dockerBinary ?? "docker";
+    const run = this.#o.runCommand ?? runCommand;
+    const listed = await run(docker, listOwnedArgs(), 30_000);
+    if (listed.exitCode !== 0)
+      throw new Error(`docker ps failed: ${listed.stderr.trim() || `exit ${listed.exitCode}`}`);
+    const leftovers = leftoverContainers(listed.stdout, ownerIsGone);
+    if (leftovers.length === 0) return [];
+    const removed = await run(docker, ["rm", "--force", ...leftovers], 60_000);
+    if (removed.exitCode !== 0)
+      throw new Error(`docker rm failed: ${removed.stderr.trim() || `exit ${removed.exitCode}`}`);
+    return leftovers;
+  }
+}
+
+/** `<pid>:<start time>` names a process that has exited (or whose pid now belongs to another). */
+export function ownerIsGone(owner: string): boolean {
+  const [pidText, startedAt] = owner.split(":");
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return false; // not ours to judge: leave it
+  const now = processStartTime(pid);
+  if (now === undefined) {
+    // No /proc (not Linux): only "no such process" is certain.
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "ESRCH";
+    }
+  }
+  return now === null || (startedAt !== "unknown" && now !== startedAt);
 }

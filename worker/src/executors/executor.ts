@@ -33,6 +33,8 @@ export interface Executor {
   jobRoot(workdir: string): string;
   /** Rejects with `LaunchError` when the job cannot be started at all (no such program). */
   start(launch: JobLaunch): Promise<RunningJob>;
+  /** Ends what a previous worker on this machine left running (its jobs); returns what it ended. */
+  reclaimLeftovers?(): Promise<string[]>;
 }
 
 export class LaunchError extends Error {
