@@ -64,8 +64,12 @@ export function costOf(config: HardwareConfig, job: JobShape, model: JobCostMode
     job.workload,
     model.speed,
   );
+  // A job that asks for no GPU memory runs on the CPU: no card makes it faster. Scaling its time
+  // by GPU speed sent a 0 GB job to an H100 (the smoke test's one-line job, 2026-12-04).
   const runSeconds =
-    (job.referenceSeconds * reference) / podSpeed(config.gpu, config.count, job.workload, model.speed);
+    job.requiresVramGb === 0
+      ? job.referenceSeconds
+      : (job.referenceSeconds * reference) / podSpeed(config.gpu, config.count, job.workload, model.speed);
   const billed = model.speed.enabled ? model.bootSeconds + runSeconds : 1;
   const expectedUsd = (config.costPerHour * billed) / 3600;
   return { config, runSeconds, expectedUsd, rankUsd: expectedUsd };

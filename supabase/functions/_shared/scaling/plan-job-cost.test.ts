@@ -41,6 +41,13 @@ describe("placement by expected cost per job", () => {
     expect(chosen?.reason).toMatch(/cheapest per hour 1x A40 at \$0\.44\/h/);
   });
 
+  it("sends a job that needs no GPU memory to the cheapest card: no GPU runs a CPU job faster", () => {
+    const chosen = create(job("cpu", { requiresVramGb: 0, jobType: "custom", timeoutSeconds: 900 }));
+    const cheapest = Math.min(...defaultCatalog.autoConfigs.map((c) => c.costPerHour));
+    expect(chosen?.hardware.costPerHour).toBe(cheapest);
+    expect(chosen?.reason).not.toMatch(/cheapest per hour/);
+  });
+
   it("degenerates to the cheapest $/h when speeds are off", () => {
     const perHour = ScalingConfig.parse({ speedAware: false });
     expect(
