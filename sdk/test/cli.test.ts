@@ -140,6 +140,30 @@ describe("ow CLI", () => {
     expect(JSON.parse(ok.stdout).status).toBe("completed");
   });
 
+  it("jobs wait without a terminal says each new status and waiting reason once", {
+    timeout: 60_000,
+  }, async () => {
+    const replies = [
+      { status: "pending", waiting_reason: "waiting: the organization's hourly budget is in use" },
+      { status: "pending", waiting_reason: "waiting: the organization's hourly budget is in use" },
+      { status: "pending", waiting_reason: "starting: a worker (1x L40S) is being started for it" },
+      { status: "in_progress", waiting_reason: null },
+      { status: "completed", waiting_reason: null },
+    ];
+    let poll = 0;
+    api.routes["GET /api/jobs/a-000000000003"] = () => ({
+      json: jobBody({ id: "a-000000000003", ...replies[Math.min(poll++, replies.length - 1)] }),
+    });
+    const result = await runCli(["jobs", "wait", "a-000000000003", "--interval", "1"], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "a-000000000003: pending — waiting: the organization's hourly budget is in use",
+      "a-000000000003: pending — starting: a worker (1x L40S) is being started for it",
+      "a-000000000003: in_progress",
+      "a-000000000003: completed",
+    ]);
+  });
+
   it("logs in with a piped token, stores it with mode 0600, and uses it for whoami until logout", async () => {
     api.routes["GET /api/me"] = (req) =>
       req.headers.authorization === "Bearer stored-jwt" ? { json: ME } : errorReply(401, "invalid_token");

@@ -54,6 +54,8 @@ async function tickLocked(deps: TickDeps, tickId: string): Promise<TickResult> {
   const reaped = await asService(deps.sql, async (tx) =>
     Number((await tx`select public.reap_expired_leases() as n`)[0]?.n ?? 0),
   );
+  // Jobs no rentable hardware can run fail once past a grace (20261204023000_fail_unrunnable_jobs.sql).
+  await asService(deps.sql, (tx) => tx`select public.fail_unrunnable_jobs()`);
   const base = await asService(
     deps.sql,
     async (tx) =>

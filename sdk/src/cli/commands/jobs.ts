@@ -149,14 +149,18 @@ export const jobsWait: Command = {
     noExtraPositionals(parsed, 1);
     const spinner = startSpinner(io.stderr, `waiting for ${id}`);
     const timeout = intFlag(parsed, "timeout");
+    let said = "";
     const job = await makeClient()
       .jobs.wait(id, {
         pollInterval: (intFlag(parsed, "interval") ?? 2) * 1000,
         timeout: timeout === undefined ? undefined : timeout * 1000,
-        onProgress: ({ job, elapsedMs }) =>
-          spinner.update(
-            `${id}: ${job.status}${job.status === "pending" && job.waiting_reason ? ` — ${job.waiting_reason}` : ""} (${Math.round(elapsedMs / 1000)}s)`,
-          ),
+        onProgress: ({ job, elapsedMs }) => {
+          const now = `${id}: ${job.status}${job.status === "pending" && job.waiting_reason ? ` — ${job.waiting_reason}` : ""}`;
+          spinner.update(`${now} (${Math.round(elapsedMs / 1000)}s)`);
+          // Without a terminal there is no spinner: say each new status or waiting reason once.
+          if (!io.stderr.isTTY && now !== said) io.stderr.write(`${now}\n`);
+          said = now;
+        },
       })
       .finally(() => spinner.stop());
     if (parsed.flags.json) printJson(io, job);
