@@ -26,7 +26,7 @@ elif [ "$(id -u)" = 0 ] && [ -x /usr/bin/python3 ]; then python=/usr/bin/python3
 else python=python3; fi
 umask 022 # the job user reads (never writes) the venv and the tiny models beside it
 # the pins alone (comments and blank lines do not change what gets installed) + the interpreter
-key="$( (sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' "$reqs/cpu.txt" "$reqs/common.txt"
+key="$( (sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' "$reqs/cpu.txt" "$reqs/common.txt" "$reqs/dev.txt"
   "$python" -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)"
 venv="$root/venv-$key"
 if [ "${1:-}" = "--path" ]; then echo "$venv"; exit 0; fi

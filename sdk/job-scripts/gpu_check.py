@@ -145,7 +145,8 @@ def sft_checks(work: str, model_dir: str) -> None:
     check("sft: checkpoint events", {e["step"] for e in events if e["type"] == "checkpoint"} >= {10, 20, 30}, str(sorted(e["step"] for e in events if e["type"] == "checkpoint")))
     uploads = os.environ["OPENWEIGHTS_UPLOADS"]
     logp = [e for e in events if e["type"] == "logprobs"]
-    check("sft: logprob tracking at steps 0, 10, 20, 30", [e["step"] for e in logp] == [0, 10, 20, 30] and all(os.path.isfile(os.path.join(uploads, e["path"])) for e in logp), str([e.get("step") for e in logp]))
+    logp_files = all(os.path.isfile(os.path.join(uploads, e["path"])) for e in logp)
+    check("sft: logprob tracking at steps 0, 10, 20, 30", [e["step"] for e in logp] == [0, 10, 20, 30] and logp_files, str([e.get("step") for e in logp]))
     samples = [e for e in events if e["type"] == "samples"]
     ok = [e["step"] for e in samples] == [0, 15, 30] and all(os.path.isfile(os.path.join(uploads, e["path"])) for e in samples)
     if ok:

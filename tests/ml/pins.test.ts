@@ -35,7 +35,8 @@ describe("the pinned Python stack", () => {
   });
 
   it("keeps GPU-only packages out of the CPU venv", () => {
-    expect(lines("cpu.txt")).toEqual(["-r common.txt"]);
+    expect(lines("cpu.txt")).toEqual(["-r common.txt", "-r dev.txt"]);
+    expect(lines("dev.txt").map((l) => l.split("==")[0])).toEqual(["ruff"]);
     const common = lines("common.txt").map((l) => l.split("==")[0]!.toLowerCase());
     for (const file of Object.values(GPU_ONLY))
       for (const line of lines(file)) expect(common).not.toContain(line.split("==")[0]!.toLowerCase());

@@ -2,7 +2,7 @@
 // venv's interpreter (the pinned stack, scripts/ml/ensure-venv.sh). Locally, without the venv, the
 // system python3 runs them (they need only the stdlib); in CI the venv must exist.
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { mlVenvPath } from "../../../tests/ml/ml-env.ts";
 import { repoRoot } from "../../db/migrate.ts";
 import { runCommand, type SuiteResult, unavailable } from "./result.ts";
@@ -22,8 +22,25 @@ function pythonFiles(dir: string): string[] {
   );
 }
 
+/**
+ * `ruff check` (ruff.toml) over the repository's Python, with the venv's ruff (requirements/dev.txt).
+ * Without the venv (a developer's system python3) it is not run; in CI the venv must have it.
+ */
+async function runLint(python: string, inCi: boolean): Promise<"passed" | "failed" | "not run"> {
+  const ruff = join(dirname(python), "ruff");
+  if (!existsSync(ruff)) {
+    if (inCi) {
+      console.error(`ruff is missing from ${dirname(python)} (sdk/job-scripts/requirements/dev.txt)`);
+      return "failed";
+    }
+    return "not run";
+  }
+  const result = await runCommand(ruff, ["check", "--output-format", "concise", repoRoot], { cwd: repoRoot });
+  return result.code === 0 ? "passed" : "failed";
+}
+
 export async function runPython(inCi: boolean): Promise<SuiteResult> {
-  console.log("\n== python (py_compile + unittest)");
+  console.log("\n== python (py_compile + ruff + unittest)");
   const files = pythonFiles(scriptsDir);
   if (files.length === 0)
     return { name: "python", passed: 0, failed: 0, skipped: 0, note: "no job scripts yet" };
@@ -33,6 +50,7 @@ export async function runPython(inCi: boolean): Promise<SuiteResult> {
   const probe = await runCommand(python, ["--version"], { quiet: true });
   if (probe.code !== 0) return unavailable("python", python, inCi);
   const compile = await runCommand(python, ["-m", "py_compile", ...files], { quiet: true });
+  const lint = await runLint(python, inCi);
   const unit = await runCommand(
     python,
     ["-m", "unittest", "discover", "-s", scriptsDir, "-p", "test_*.py", "-v"],
@@ -45,8 +63,8 @@ export async function runPython(inCi: boolean): Promise<SuiteResult> {
   const skipped = Number(/skipped=(\d+)/.exec(unit.output)?.[1] ?? 0);
   return {
     name: "python",
-    passed: Math.max(0, ran - failed - skipped) + (compile.code === 0 ? 1 : 0),
-    failed: failed + (compile.code === 0 ? 0 : 1),
+    passed: Math.max(0, ran - failed - skipped) + (compile.code === 0 ? 1 : 0) + (lint === "passed" ? 1 : 0),
+    failed: failed + (compile.code === 0 ? 0 : 1) + (lint === "failed" ? 1 : 0),
     skipped,
   };
 }

@@ -125,7 +125,8 @@ class Entrypoints(unittest.TestCase):
             with open(os.path.join(tmp, "params.json"), "w") as f:
                 json.dump({"model": "org/m", "training_file": "data/train.jsonl", "loss": "sft", "push_to_hub": False}, f)
             events = os.path.join(tmp, "events.jsonl")
-            proc = subprocess.run([sys.executable, os.path.join(SCRIPTS, "training/train.py")], cwd=tmp, env={**os.environ, "OPENWEIGHTS_EVENTS": events, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, text=True)
+            env = {**os.environ, "OPENWEIGHTS_EVENTS": events, "PYTHONDONTWRITEBYTECODE": "1"}
+            proc = subprocess.run([sys.executable, os.path.join(SCRIPTS, "training/train.py")], cwd=tmp, env=env, capture_output=True, text=True)
             with open(events) as f:
                 last = [json.loads(line) for line in f][-1]
             self.assertEqual(proc.returncode, 2, proc.stderr)

@@ -104,7 +104,8 @@ def build_weighted_trainer(model, tokenizer, config, train_examples: List[dict],
                 loss = self.compute_loss(model, inputs)
             return loss.detach(), None, None
 
-    args = TrainingArguments(**accepted_kwargs(TrainingArguments, {**training_arguments(config, bool(eval_examples)), "gradient_checkpointing": True, "gradient_checkpointing_kwargs": {"use_reentrant": False}}))
+    checkpointing = {"gradient_checkpointing": True, "gradient_checkpointing_kwargs": {"use_reentrant": False}}
+    args = TrainingArguments(**accepted_kwargs(TrainingArguments, {**training_arguments(config, bool(eval_examples)), **checkpointing}))
     return WeightedLossTrainer(model=model, args=args, train_dataset=train_examples, eval_dataset=eval_examples or None, data_collator=WeightedCollator(tokenizer.pad_token_id), callbacks=callbacks)
 
 
