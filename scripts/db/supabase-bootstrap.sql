@@ -38,6 +38,13 @@ create table if not exists auth.users (
   created_at timestamptz not null default now()
 );
 alter table auth.users owner to supabase_admin;
+-- Columns of Supabase's auth.users that the local Auth stand-in (scripts/auth) keeps its users in.
+alter table auth.users
+  add column if not exists encrypted_password text,
+  add column if not exists email_confirmed_at timestamptz,
+  add column if not exists last_sign_in_at timestamptz,
+  add column if not exists raw_user_meta_data jsonb not null default '{}',
+  add column if not exists updated_at timestamptz not null default now();
 grant select on auth.users to service_role;
 
 create or replace function auth.jwt() returns jsonb

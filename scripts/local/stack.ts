@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import postgres from "postgres";
 import type { AgentPod } from "../../supabase/functions/_shared/providers/local-agent-protocol.ts";
+import { type AuthStandIn, createAuthStandIn } from "../auth/handler.ts";
 import { type Cluster, freePort, startCluster } from "../db/cluster.ts";
 import { enableFunctionsLogin } from "../db/functions-role.ts";
 import { migrate, repoRoot } from "../db/migrate.ts";
@@ -56,6 +57,8 @@ export interface LocalStack {
   supervisors: readonly Supervisor[];
   /** The Realtime stand-in: give its url and publishableKey to supabase-js; `options` restart it. */
   realtime: RealtimeStandIn & { publishableKey: string; options: RealtimeStandInOptions };
+  /** The Auth stand-in, served at the Realtime stand-in's url (`/auth/v1`); its outbox holds the mails. */
+  auth: AuthStandIn;
   stop(): Promise<void>;
 }
 
@@ -211,18 +214,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     progress(`Functions at ${url}`, true);
 
-    progress("Starting the Realtime stand-in");
+    progress("Starting the Realtime and Auth stand-ins");
     const publishableKey = publishableKeyFor(keys.jwtSecret);
+    // One project URL serves both, as supabase-js expects: /realtime/v1 and /auth/v1.
+    const authSql = postgres(cluster.url, { max: 2, onnotice: () => {} });
+    stops.push(() => authSql.end({ timeout: 2 }));
+    let projectUrl = "";
+    const auth = createAuthStandIn({
+      sql: authSql,
+      url: () => projectUrl,
+      jwtSecret: keys.jwtSecret,
+      apiKeys: [publishableKey],
+    });
     const realtimeOptions: RealtimeStandInOptions = {
       dbUrl: cluster.url,
       port: options.realtimePort ?? port + 4,
       jwt: { hs256Secret: keys.jwtSecret },
       apiKeys: [publishableKey],
       log: options.log,
+      http: auth.handle,
     };
     const realtime = await startRealtimeStandIn(realtimeOptions);
+    projectUrl = realtime.url;
     stops.push(() => realtime.close());
-    progress(`Realtime (stand-in) at ${realtime.url}`, true);
+    progress(`Realtime and Auth (stand-ins) at ${realtime.url}`, true);
 
     const ticker = startScaleLoop(
       `${url}/scale`,
@@ -240,6 +255,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       agent,
       supervisors,
       realtime: Object.assign(realtime, { publishableKey, options: realtimeOptions }),
+      auth,
       stop: stopAll,
     };
   } catch (error) {

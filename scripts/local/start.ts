@@ -69,7 +69,7 @@ async function main(): Promise<number> {
       "",
       `  API            ${stack.url}/api`,
       `  Worker API     ${stack.url}/worker-api`,
-      `  Realtime       ${stack.realtime.url}  (local stand-in; publishable key ${stack.realtime.publishableKey})`,
+      `  Realtime, Auth ${stack.realtime.url}  (local stand-ins; publishable key ${stack.realtime.publishableKey})`,
       `  Postgres       ${stack.cluster.url}`,
       `  Files          ${join(stateDir, "files")}`,
       `  Worker logs    ${join(stateDir, "worker-logs")}`,

@@ -4,7 +4,7 @@
 // (`<url>/realtime/v1/websocket?apikey=…&vsn=…`), authorizes private channels through the RLS
 // policies on realtime.messages (authorize.ts), and delivers what `realtime.send()` writes to
 // realtime.messages, woken by the NOTIFY the bootstrap's trigger sends at commit.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import postgres from "postgres";
 import { WebSocketServer } from "ws";
@@ -24,6 +24,11 @@ export interface RealtimeStandInOptions {
   /** Broadcast messages older than this are deleted (Realtime keeps days; the tables are the truth). */
   retentionSeconds?: number;
   log?: (line: string) => void;
+  /**
+   * Plain HTTP requests on the same URL (supabase-js takes one project URL for every service): the
+   * local stack serves the Auth stand-in's `/auth/v1` here. Answers false when it does not serve the path.
+   */
+  http?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 export interface RealtimeStandIn {
@@ -93,9 +98,22 @@ export async function startRealtimeStandIn(options: RealtimeStandInOptions): Pro
     );
   }, 60_000);
 
-  const http = createServer((_req, res) => {
+  const notServed = (res: ServerResponse) => {
     res.writeHead(404, { "content-type": "application/json" });
     res.end(JSON.stringify({ message: "the Realtime stand-in serves only /realtime/v1/websocket" }));
+  };
+  const http = createServer((req, res) => {
+    if (!options.http) return notServed(res);
+    options.http(req, res).then(
+      (served) => {
+        if (!served) notServed(res);
+      },
+      (error: unknown) => {
+        log(`realtime: http handler failed: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: "internal error" }));
+      },
+    );
   });
   const wss = new WebSocketServer({ noServer: true });
   http.on("upgrade", (req: IncomingMessage, socket, head) => {
