@@ -8,6 +8,7 @@ import type { Page } from "playwright-core";
 import postgres from "postgres";
 import { startRealtimeStandIn } from "../../scripts/realtime/server.ts";
 import { OpenWeights } from "../../sdk/src/node/index.ts";
+import { accountLifecycle } from "./accounts.ts";
 import { artifacts, startWorld, type World } from "./harness.ts";
 import { countingScript, submit } from "./jobs.ts";
 
@@ -18,7 +19,7 @@ async function signIn(page: Page, token: string) {
   await page.goto(`${world.dashboardUrl}/jobs`);
   await page.waitForURL(/\/login/);
   await page.getByLabel("API token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/jobs$/);
   await page.getByRole("heading", { name: "Jobs" }).waitFor();
 }
@@ -77,7 +78,7 @@ describe("the dashboard", () => {
     const page = await context.newPage();
     await page.goto(`${world.dashboardUrl}/login`);
     await page.getByLabel("API token").fill(`ow_${"x".repeat(43)}`);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("alert").waitFor();
     await shot(page, "login");
     await signIn(page, world.stack.token);
@@ -226,6 +227,13 @@ describe("the dashboard", () => {
       max_hourly_usd: was.max_hourly_usd,
       max_daily_usd: was.max_daily_usd,
     });
+    await context.close();
+  });
+
+  it("signs up with email and password (first organization), signs out, signs in, resets the password", async () => {
+    const context = await world.newContext();
+    const page = await context.newPage();
+    await accountLifecycle(world, page, (name) => shot(page, name));
     await context.close();
   });
 

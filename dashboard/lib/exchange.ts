@@ -1,7 +1,10 @@
-// Exchanges the session's API token for a short-lived JWT at the api (POST /api/auth/token), the
-// same exchange the SDK makes; answers the browser with what it needs to work until expiry.
+// Turns the sealed session into what the browser needs to work until expiry: an API token is
+// exchanged for a short-lived JWT at the api (POST /api/auth/token), the same exchange the SDK
+// makes; a Supabase Auth session's access token is used as it is (the api verifies Supabase
+// sessions), refreshed at Supabase Auth a minute before it expires.
 import { z } from "zod";
 import { serverEnv } from "./server-env.ts";
+import type { SealedSession } from "./session-cookie.ts";
 
 const Exchange = z.object({
   access_token: z.string(),
@@ -41,10 +44,6 @@ export async function exchangeToken(token: string): Promise<ExchangeResult> {
   const parsed = Exchange.safeParse(body);
   if (!parsed.success)
     return { ok: false, status: 502, message: "the api's token exchange answered an unexpected shape" };
-  const realtime =
-    env.SUPABASE_URL && env.SUPABASE_PUBLISHABLE_KEY
-      ? { url: env.SUPABASE_URL, key: env.SUPABASE_PUBLISHABLE_KEY }
-      : null;
   return {
     ok: true,
     session: {
@@ -52,7 +51,93 @@ export async function exchangeToken(token: string): Promise<ExchangeResult> {
       expiresAt: parsed.data.expires_at,
       organizationId: parsed.data.organization_id,
       role: parsed.data.role,
-      realtime,
+      realtime: realtimeConfig(),
+    },
+  };
+}
+
+function realtimeConfig(): SessionInfo["realtime"] {
+  const env = serverEnv();
+  return env.SUPABASE_URL && env.SUPABASE_PUBLISHABLE_KEY
+    ? { url: env.SUPABASE_URL, key: env.SUPABASE_PUBLISHABLE_KEY }
+    : null;
+}
+
+const GoTrueSession = z.object({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  expires_at: z.number(),
+});
+const Me = z.object({ organization: z.object({ id: z.string() }) });
+const Orgs = z.object({ data: z.array(z.object({ id: z.string(), role: z.string() })) });
+// The page asks for a fresh JWT a minute before expiry (session-context.tsx); refresh before that.
+const REFRESH_BEFORE_SECONDS = 120;
+
+export type SupabaseSessionResult =
+  | { ok: true; session: SessionInfo; sealed: Extract<SealedSession, { kind: "supabase" }> }
+  | { ok: false; status: number; code: string; message: string };
+
+/**
+ * A Supabase Auth session: refreshed at Supabase Auth when its access token is about to expire,
+ * then checked at the api (GET /api/me: 403 when the user belongs to no organization yet).
+ */
+export async function supabaseSession(
+  held: Extract<SealedSession, { kind: "supabase" }>,
+): Promise<SupabaseSessionResult> {
+  const env = serverEnv();
+  let sealed = held;
+  if (held.expiresAt - REFRESH_BEFORE_SECONDS < Date.now() / 1000) {
+    if (!env.SUPABASE_URL || !env.SUPABASE_PUBLISHABLE_KEY)
+      return { ok: false, status: 401, code: "session_invalid", message: "Supabase Auth is not configured" };
+    const res = await fetch(`${env.SUPABASE_URL}/auth/v1/token?grant_type=refresh_token`, {
+      method: "POST",
+      headers: { apikey: env.SUPABASE_PUBLISHABLE_KEY, "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: held.refreshToken }),
+      cache: "no-store",
+    });
+    const refreshed = GoTrueSession.safeParse(await res.json().catch(() => null));
+    if (!res.ok || !refreshed.success)
+      return { ok: false, status: 401, code: "session_invalid", message: "the session ended; sign in again" };
+    sealed = {
+      kind: "supabase",
+      accessToken: refreshed.data.access_token,
+      refreshToken: refreshed.data.refresh_token,
+      expiresAt: refreshed.data.expires_at,
+    };
+  }
+  const headers = { authorization: `Bearer ${sealed.accessToken}` };
+  const [me, orgs] = await Promise.all([
+    fetch(`${env.OW_API_URL}/api/me`, { headers, cache: "no-store" }),
+    fetch(`${env.OW_API_URL}/api/organizations`, { headers, cache: "no-store" }),
+  ]);
+  const meBody = (await me.json().catch(() => null)) as { error?: { message?: string } } | null;
+  if (me.status === 403)
+    return {
+      ok: false,
+      status: 403,
+      code: "no_organization",
+      message: "this account belongs to no organization yet",
+    };
+  const parsedMe = Me.safeParse(meBody);
+  const parsedOrgs = Orgs.safeParse(await orgs.json().catch(() => null));
+  if (!me.ok || !parsedMe.success || !parsedOrgs.success)
+    return {
+      ok: false,
+      status: me.status === 401 ? 401 : 502,
+      code: "session_invalid",
+      message: meBody?.error?.message ?? `the api answered ${me.status}`,
+    };
+  const organizationId = parsedMe.data.organization.id;
+  const role = parsedOrgs.data.data.find((o) => o.id === organizationId)?.role ?? null;
+  return {
+    ok: true,
+    sealed,
+    session: {
+      accessToken: sealed.accessToken,
+      expiresAt: sealed.expiresAt,
+      organizationId,
+      role,
+      realtime: realtimeConfig(),
     },
   };
 }

@@ -5,12 +5,14 @@ import { z } from "zod";
 const ServerEnv = z.object({
   /** The functions base URL (…/functions/v1); the dashboard calls its `api` function. */
   OW_API_URL: z.string().url().default("http://127.0.0.1:54321/functions/v1"),
-  /** Seals the session cookie (holds the API token); 32+ random characters. */
+  /** Seals the session cookie (an API token or a Supabase session); 32+ random characters. */
   DASHBOARD_SESSION_SECRET: z.string().min(32),
-  /** Supabase project URL for Realtime; unset = live updates by long-poll. */
+  /** Supabase project URL (Realtime, and Auth for email sign-in); unset = long-poll, tokens only. */
   SUPABASE_URL: z.string().url().optional(),
-  /** The project's publishable (or legacy anon) key, which the browser sends to Realtime. */
+  /** The project's publishable (or legacy anon) key, which the browser sends to Realtime and Auth. */
   SUPABASE_PUBLISHABLE_KEY: z.string().min(1).optional(),
+  /** `off` hides email/password sign-in even where Supabase Auth is configured. */
+  DASHBOARD_EMAIL_AUTH: z.enum(["on", "off"]).default("on"),
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 

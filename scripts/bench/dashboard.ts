@@ -64,7 +64,7 @@ async function latencies(page: Page): Promise<number[]> {
 async function signIn(page: Page, base: string, token: string) {
   await page.goto(`${base}/login`);
   await page.getByLabel("API token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/jobs$/);
 }
 

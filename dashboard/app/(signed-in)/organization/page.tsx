@@ -8,8 +8,10 @@ import { useSession } from "@/lib/session-context.tsx";
 import { useAsync } from "@/lib/use-async.ts";
 
 export default function OrganizationPage() {
-  const { ow } = useSession();
+  const { ow, session } = useSession();
   const me = useAsync(() => ow.organization.me(), [ow]);
+  // The session's role: a token's, or the signed-in user's membership role (GET /organizations).
+  const role = session.role ?? me.data?.role;
   const members = useAsync(async () => {
     const all: Member[] = [];
     for await (const m of ow.organization.members.list()) all.push(m);
@@ -20,7 +22,7 @@ export default function OrganizationPage() {
     <>
       <h1>Organization {me.data?.organization.name}</h1>
       <p className="muted">
-        id <code>{me.data?.organization.id}</code> · you are {me.data?.role}
+        id <code>{me.data?.organization.id}</code> · you are {role}
       </p>
       <h2>Members</h2>
       <table>
@@ -37,7 +39,7 @@ export default function OrganizationPage() {
       </table>
       {members.data?.length === 0 && <p className="muted">No members yet (token-only organization).</p>}
       {members.error && <p role="alert">{members.error}</p>}
-      <LimitsPanel ow={ow} isAdmin={me.data?.role === "admin"} />
+      <LimitsPanel ow={ow} isAdmin={role === "admin"} />
     </>
   );
 }
