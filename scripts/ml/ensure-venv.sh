@@ -5,11 +5,21 @@
 # (pip's HTTP cache stays empty here: the index's answers are not cacheable, measured 2026-12-03).
 #   scripts/ml/ensure-venv.sh          build if missing, print the venv's path (last line of stdout)
 #   scripts/ml/ensure-venv.sh --path   print the path it would use, build nothing
+#   scripts/ml/ensure-venv.sh --requirements FILE [--path]
+#                                      the same for a small venv of FILE's pins alone (the official
+#                                      `openai` Python client of tests/ml/openai.ml.test.ts)
 # PyPI's Linux torch wheel needs its CUDA wheels even on CPU: without them `import torch` fails
 # (libcudart.so.13 not found, measured 2026-12-03), so they are installed; sizes are in README.md.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 reqs="$repo/sdk/job-scripts/requirements"
+req_files=("$reqs/cpu.txt" "$reqs/common.txt" "$reqs/dev.txt") # cpu.txt includes the other two; all feed the key
+name=venv
+if [ "${1:-}" = "--requirements" ]; then
+  req_files=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")")
+  name="venv-$(basename "$2" .txt)"
+  shift 2
+fi
 # Under root the venv goes to /var/cache: a root worker runs jobs as the user openweights-job
 # (worker/src/executors/job-user.ts), which cannot pass /root (mode 700), so a venv under root's
 # home fails every job with "Permission denied" (CI, 2026-12-03). The wheelhouse is only read by
@@ -26,14 +36,14 @@ elif [ "$(id -u)" = 0 ] && [ -x /usr/bin/python3 ]; then python=/usr/bin/python3
 else python=python3; fi
 umask 022 # the job user reads (never writes) the venv and the tiny models beside it
 # the pins alone (comments and blank lines do not change what gets installed) + the interpreter
-key="$( (sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' "$reqs/cpu.txt" "$reqs/common.txt" "$reqs/dev.txt"
+key="$( (sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' "${req_files[@]}"
   "$python" -c 'import sys; print(sys.version)') | sha256sum | cut -c1-16)"
-venv="$root/venv-$key"
+venv="$root/$name-$key"
 if [ "${1:-}" = "--path" ]; then echo "$venv"; exit 0; fi
 if [ -f "$venv/.complete" ]; then echo "$venv"; exit 0; fi
 
 mkdir -p "$root"
-exec 9>"$root/venv-$key.lock"
+exec 9>"$venv.lock"
 flock 9 # two builders on one machine (CI and a developer) wait for each other instead of racing
 if [ -f "$venv/.complete" ]; then echo "$venv"; exit 0; fi
 # Built in place (a venv's console scripts hold its absolute path, so it cannot be renamed) and
@@ -42,9 +52,9 @@ rm -rf "$venv"
 started=$(date +%s)
 "$python" -m venv "$venv"
 "$venv/bin/pip" download --disable-pip-version-check --progress-bar off -d "$wheelhouse" \
-  -r "$reqs/cpu.txt" >&2
+  -r "${req_files[0]}" >&2
 "$venv/bin/pip" install --disable-pip-version-check --no-index --find-links "$wheelhouse" \
-  -r "$reqs/cpu.txt" >&2
+  -r "${req_files[0]}" >&2
 echo "built in $(( $(date +%s) - started ))s, $(du -sh "$venv" | cut -f1)" >&2
 touch "$venv/.complete"
 echo "$venv"

@@ -6,6 +6,7 @@ import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MlEnv, prepareMlEnv } from "./ml-env.ts";
 import { type MlStack, startMlStack } from "./ml-stack.ts";
+import { runPythonFlow } from "./openai-python.ts";
 import { reverseRows } from "./toy-data.ts";
 
 let env: MlEnv;
@@ -26,40 +27,68 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
   }
 }
 
+// The flow's inputs, shared with the Python client's run of the same flow (openai_flow.py).
+const trainingJsonl = () => jsonl(reverseRows(24, 31));
+const fineTuneParams = () => ({
+  model: env.models.qwen,
+  suffix: "cpu",
+  method: {
+    type: "supervised" as const,
+    supervised: { hyperparameters: { n_epochs: 1, batch_size: 4, learning_rate_multiplier: 50 } },
+  },
+  openweights: {
+    requires_vram_gb: 0,
+    params: {
+      max_steps: 4,
+      save_steps: 2,
+      max_seq_length: 64,
+      optim: "adamw_torch",
+      warmup_steps: 0,
+      backend: "transformers",
+      logging_steps: 1,
+    },
+  },
+});
+const batchJsonl = () =>
+  jsonl(
+    ["repeat red cat tree", "repeat blue dog fish"].map((content, i) => ({
+      custom_id: `q${i}`,
+      method: "POST",
+      url: "/v1/chat/completions",
+      body: { model: env.models.llama, messages: [{ role: "user", content }], max_tokens: 6, temperature: 0 },
+    })),
+  );
+const chatAsk = () => ({
+  model: env.models.llama,
+  messages: [{ role: "user" as const, content: "repeat red cat tree" }],
+  max_tokens: 4,
+  temperature: 0,
+});
+/** What the npm client's run produced, for the Python client's run to meet again. */
+const npmRun: { fineTune?: string; batch?: string; reply?: OpenAI.ChatCompletion } = {};
+let deployment: Awaited<ReturnType<MlStack["ow"]["api"]["deploy"]>> | undefined;
+
 beforeAll(async () => {
   env = prepareMlEnv();
   ml = await startMlStack(env, 1);
   openai = new OpenAI({ apiKey: ml.stack.adminToken, baseURL: `${ml.stack.url}/openai/v1`, maxRetries: 0 });
 });
-afterAll(async () => ml?.stop());
+afterAll(async () => {
+  await deployment?.down().catch(() => {});
+  await ml?.stop();
+});
 
 describe("the official openai client on the CPU path", () => {
   it("fine-tunes a tiny model and reports metrics events and checkpoints", async () => {
     const file = await openai.files.create({
-      file: await toFile(Buffer.from(jsonl(reverseRows(24, 31))), "train.jsonl"),
+      file: await toFile(Buffer.from(trainingJsonl()), "train.jsonl"),
       purpose: "fine-tune",
     });
     const job = await openai.fineTuning.jobs.create({
-      model: env.models.qwen,
+      ...fineTuneParams(),
       training_file: file.id,
-      suffix: "cpu",
-      method: {
-        type: "supervised",
-        supervised: { hyperparameters: { n_epochs: 1, batch_size: 4, learning_rate_multiplier: 50 } },
-      },
-      openweights: {
-        requires_vram_gb: 0,
-        params: {
-          max_steps: 4,
-          save_steps: 2,
-          max_seq_length: 64,
-          optim: "adamw_torch",
-          warmup_steps: 0,
-          backend: "transformers",
-          logging_steps: 1,
-        },
-      },
     } as OpenAI.FineTuning.JobCreateParams);
+    npmRun.fineTune = job.id;
     const done = await until(
       () => openai.fineTuning.jobs.retrieve(job.id),
       (j) => ["succeeded", "failed", "cancelled"].includes(j.status),
@@ -80,14 +109,8 @@ describe("the official openai client on the CPU path", () => {
   });
 
   it("runs a batch of chat requests and returns OpenAI's output file", async () => {
-    const lines = ["repeat red cat tree", "repeat blue dog fish"].map((content, i) => ({
-      custom_id: `q${i}`,
-      method: "POST",
-      url: "/v1/chat/completions",
-      body: { model: env.models.llama, messages: [{ role: "user", content }], max_tokens: 6, temperature: 0 },
-    }));
     const input = await openai.files.create({
-      file: await toFile(Buffer.from(jsonl(lines)), "batch.jsonl"),
+      file: await toFile(Buffer.from(batchJsonl()), "batch.jsonl"),
       purpose: "batch",
     });
     const batch = await openai.batches.create({
@@ -96,6 +119,7 @@ describe("the official openai client on the CPU path", () => {
       completion_window: "24h",
       openweights: { requires_vram_gb: 0 },
     } as OpenAI.Batches.BatchCreateParams);
+    npmRun.batch = batch.id;
     const done = await until(
       () => openai.batches.retrieve(batch.id),
       (b) => ["completed", "failed", "cancelled"].includes(b.status),
@@ -119,20 +143,15 @@ describe("the official openai client on the CPU path", () => {
   it("routes chat, plain and streamed, to the organization's running deployment", async () => {
     // Deployed with the SDK (VRAM 0: these workers are CPUs; an on-demand start guesses GPU memory
     // from the model name, which is exercised in tests/openai/batches-models-chat.test.ts).
-    const deployment = await ml.ow.api.deploy(env.models.llama, {}, { requiresVramGb: 0, maxAttempts: 1 });
+    deployment = await ml.ow.api.deploy(env.models.llama, {}, { requiresVramGb: 0, maxAttempts: 1 });
     await deployment.up({ timeout: 800_000 });
     expect((await openai.models.list()).data.map((m) => m.id)).toContain(env.models.llama);
-    const ask = {
-      model: env.models.llama,
-      messages: [{ role: "user" as const, content: "repeat red cat tree" }],
-    };
-    const reply = await openai.chat.completions.create({ ...ask, max_tokens: 4, temperature: 0 });
+    const reply = await openai.chat.completions.create(chatAsk());
+    npmRun.reply = reply;
     expect(reply.object).toBe("chat.completion");
     expect(typeof reply.choices[0]?.message.content).toBe("string");
     const stream = await openai.chat.completions.create({
-      ...ask,
-      max_tokens: 4,
-      temperature: 0,
+      ...chatAsk(),
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -149,6 +168,48 @@ describe("the official openai client on the CPU path", () => {
     expect(streamed).toBe(reply.choices[0]?.message.content);
     expect(finish).toBe(reply.choices[0]?.finish_reason);
     expect(usage?.total_tokens).toBe(reply.usage?.total_tokens);
-    await deployment.down();
+  });
+
+  it("runs the same flow with the official Python client", async () => {
+    // The Python client's creates carry the same content as the npm client's, so creation's
+    // content addressing hands back the same fine-tune and batch (no second training run: the
+    // suite's added time is the client's own requests); chat goes to the deployment again.
+    const seen = runPythonFlow(ml.stack.url, ml.stack.adminToken, {
+      training: trainingJsonl(),
+      fine_tune: fineTuneParams(),
+      batch: batchJsonl(),
+      chat: chatAsk(),
+    });
+    expect(seen.fine_tune).toEqual({
+      id: npmRun.fineTune,
+      status: "succeeded",
+      result_files: expect.any(Number),
+      metrics_with_loss: expect.any(Number),
+      first_event: "The job has successfully completed",
+      last_event: `Created fine-tuning job: ${npmRun.fineTune}`,
+      checkpoint_steps: [4, 2],
+    });
+    expect(seen.fine_tune.result_files).toBeGreaterThan(0);
+    expect(seen.fine_tune.metrics_with_loss).toBeGreaterThanOrEqual(3);
+    expect(seen.batch).toEqual({
+      id: npmRun.batch,
+      status: "completed",
+      counts: { total: 2, completed: 2, failed: 0 },
+      custom_ids: ["q0", "q1"],
+      status_codes: [200, 200],
+    });
+    const reply = npmRun.reply!;
+    expect(seen.chat).toEqual({
+      models: expect.arrayContaining([env.models.llama]),
+      object: "chat.completion",
+      content: reply.choices[0]?.message.content, // greedy decoding: the npm client's answer
+      finish_reason: reply.choices[0]?.finish_reason,
+      total_tokens: reply.usage?.total_tokens,
+      streamed: reply.choices[0]?.message.content,
+      streamed_finish_reason: reply.choices[0]?.finish_reason,
+      streamed_total_tokens: reply.usage?.total_tokens,
+    });
+    await deployment?.down();
+    deployment = undefined;
   });
 });

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { FormError } from "@/components/form-error.tsx";
 import {
   authClient,
   defaultOrganizationName,
@@ -82,11 +83,7 @@ export function LoginForm({ emailAuth }: { emailAuth: EmailAuthConfig | null }) 
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <p className="muted">
         Create a token with <code>ow token create</code>, or use the one <code>npm start</code> printed.
       </p>

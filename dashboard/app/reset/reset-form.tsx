@@ -5,6 +5,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
+import { FormError } from "@/components/form-error.tsx";
 import {
   authClient,
   defaultOrganizationName,
@@ -83,11 +84,7 @@ export function ResetForm({ emailAuth }: { emailAuth: EmailAuthConfig }) {
           </button>
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <p className="muted">
         <Link href="/login">Back to sign in</Link>
       </p>

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { FormError } from "@/components/form-error.tsx";
 import {
   authClient,
   defaultOrganizationName,
@@ -66,11 +67,7 @@ export function SignUpForm({ emailAuth }: { emailAuth: EmailAuthConfig }) {
           {busy ? "Creating…" : "Create account"}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {notice && <p role="status">{notice}</p>}
       <p className="muted">
         Have an account? <Link href="/login">Sign in</Link>
