@@ -1,6 +1,7 @@
 // Submits a parsed job through public.submit_job (insert-or-return by content id) and tells, in
 // the same statement, whether an idle worker of the organization already fits it: then its claim
 // long-poll takes the job at once and the scaler need not be woken. Used by the api and openai.
+// "Fits" is internal.job_fits_worker, the rule claim_job applies (migration 20261204020000).
 import type { ParsedJobSubmission } from "../contract/jobs.ts";
 import type { Tx } from "./session.ts";
 
@@ -16,8 +17,7 @@ export async function submitJob(tx: Tx, s: ParsedJobSubmission): Promise<SubmitO
       select from public.workers w
       where w.organization_id = (s.job).organization_id and w.image = (s.job).image and w.status = 'active'
         and not w.shutdown_requested
-        and (case when (s.job).allowed_hardware is not null then w.hardware_type = any ((s.job).allowed_hardware)
-                  else (s.job).requires_vram_gb <= w.vram_gb end)
+        and internal.job_fits_worker((s.job).allowed_hardware, (s.job).requires_vram_gb, w.hardware_type, w.vram_gb)
         and not exists (select from public.runs r where r.worker_id = w.id and r.status = 'in_progress')
     ) as idle_capacity
     from public.submit_job(
