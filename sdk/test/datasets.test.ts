@@ -14,6 +14,8 @@ const pref = {
   rejected: [{ role: "assistant", content: "b" }],
 };
 
+// The rules themselves are the contract's (contract/datasets.ts) and are checked on shared fixture
+// files by tests/parity/dataset-fixtures.test.ts; these cases pin the SDK's adapters and messages.
 describe("dataset validation", () => {
   it("accepts conversations with messages or text and extra part keys", () => {
     expect(validateDataset("conversations", [row(chat), row({ text: "plain" })].join("\n"))).toEqual([]);
@@ -31,11 +33,15 @@ describe("dataset validation", () => {
     ].join("\n");
     expect(validateDataset("conversations", text)).toEqual([
       { line: 2, message: "not valid JSON" },
-      { line: 3, message: "messages[0].role must be one of system, user, assistant" },
-      { line: 4, message: "row must have either `messages` or `text`, not both" },
-      { line: 5, message: "messages[0].content[0].text must be a string" },
-      { line: 6, message: "text must be a string" },
-      { line: 7, message: "row must have `messages` or `text`" },
+      { line: 3, message: "messages[0].role: must be one of system, user, assistant" },
+      { line: 4, message: "a row has either `messages` or `text`, not both" },
+      {
+        line: 5,
+        message:
+          "messages[0].content: must be a string or a non-empty list of parts, each with a string `text`",
+      },
+      { line: 6, message: "text: must be a string" },
+      { line: 7, message: "must have `messages` (a list of chat messages) or `text`" },
     ]);
   });
 
@@ -50,15 +56,15 @@ describe("dataset validation", () => {
     expect(validateDataset("preference", row(pref))).toEqual([]);
     const { rejected: _, ...noRejected } = pref;
     expect(validateDataset("preference", `${row(pref)}\n${row(noRejected)}`)).toEqual([
-      { line: 2, message: "row must have `rejected`" },
+      { line: 2, message: "rejected: must be a list of messages" },
     ]);
     expect(validateDataset("preference", row({ ...pref, chosen: "a" }))).toEqual([
-      { line: 1, message: "chosen must be a list of messages" },
+      { line: 1, message: "chosen: must be a list of messages" },
     ]);
   });
 
   it("treats an empty dataset as invalid and other purposes as always valid", () => {
-    expect(validateDataset("conversations", "\n\n")).toEqual([{ line: 1, message: "file has no rows" }]);
+    expect(validateDataset("conversations", "\n\n")).toEqual([{ line: 1, message: "the file has no rows" }]);
     expect(validateDataset("custom_job_file", "anything at all")).toEqual([]);
   });
 

@@ -78,7 +78,7 @@ describe("files", () => {
     const error = await ow.files.create({ file: bad, purpose: "conversations" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FileValidationError);
     expect((error as FileValidationError).errors).toEqual([
-      { line: 2, message: "messages must be a list of messages" },
+      { line: 2, message: "messages: must be a list of messages" },
     ]);
     expect(calls).toHaveLength(0);
   });

@@ -23,9 +23,15 @@ class Conversations(unittest.TestCase):
         self.paths = getattr(self, "paths", []) + [path]
         return path
 
-    def test_valid_rows_load_and_blank_lines_are_ignored(self):
-        path = self.file([{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}, "", {"text": "raw"}])
+    def test_valid_rows_load_and_blank_lines_at_the_ends_are_ignored(self):
+        path = self.file(["", {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}, {"text": "raw"}, ""])
         self.assertEqual(len(load_dataset(path, "conversations")), 2)
+
+    def test_a_blank_line_between_rows_is_an_error(self):
+        path = self.file([{"text": "a"}, "", {"text": "b"}])
+        with self.assertRaises(DatasetError) as ctx:
+            load_dataset(path, "conversations")
+        self.assertIn("line 2: blank line between rows", str(ctx.exception))
 
     def test_errors_name_every_bad_line(self):
         path = self.file([

@@ -1,11 +1,16 @@
 """Reading and validating the JSONL datasets the training jobs consume. Stdlib only.
 
-conversations: one JSON object per line, either {"messages": [...]} or {"text": "..."}.
-  A message is {"role": "system"|"user"|"assistant", "content": str | [block, ...]} with an
-  optional numeric "weight". A block is {"type": "text", "text": str, "weight"?: number (may be
-  negative), "tag"?: str, ...extra keys kept}.
+The rules are the contract's (supabase/functions/_shared/contract/datasets.ts), restated here
+because the job runs without Node; test_dataset_fixtures.py holds this reader to the same fixture
+files and outcomes as the TypeScript validator (tests/fixtures/datasets/cases.json).
+
+conversations: one JSON object per line, either {"messages": [...]} (non-empty) or {"text": "..."}
+  (non-empty). A message is {"role": "system"|"user"|"assistant", "content": str | [block, ...]
+  (non-empty)} with an optional numeric "weight". A block is {"type": "text", "text": str,
+  "weight"?: number (may be negative), "tag"?: str, ...extra keys kept}.
 preference: {"prompt": [messages], "chosen": [messages], "rejected": [messages]} per line.
-Blank lines are ignored (the original rejected them, features §10.21). Errors name the line.
+Blank lines before the first row or after the last are ignored; one between rows is an error, as
+is invalid UTF-8 and a file without rows. Errors name the line.
 """
 
 from __future__ import annotations
@@ -48,8 +53,8 @@ def message_problems(messages: Any, where: str = "messages") -> List[str]:
         content = m.get("content")
         if isinstance(content, str):
             continue
-        if not isinstance(content, list):
-            problems.append(f"{at}.content must be a string or a list of blocks")
+        if not isinstance(content, list) or not content:
+            problems.append(f"{at}.content must be a string or a non-empty list of blocks")
             continue
         for j, block in enumerate(content):
             if not isinstance(block, dict) or not isinstance(block.get("text"), str):
@@ -84,15 +89,35 @@ def preference_problems(row: Any) -> List[str]:
 
 
 def read_jsonl(path: str) -> Tuple[List[Tuple[int, Any]], List[str]]:
-    rows, problems = [], []
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append((line_no, json.loads(line)))
-            except json.JSONDecodeError as e:
-                problems.append(f"line {line_no}: not valid JSON ({e.msg})")
+    """(line number, parsed row) of every non-blank line, and the problems of the file's lines."""
+    rows: List[Tuple[int, Any]] = []
+    problems: List[str] = []
+    blank_run: List[int] = []
+    with open(path, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline that ends the last line does not start another
+    seen_row = False
+    for line_no, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            line = None
+        if line is not None and not line.strip():
+            if seen_row:
+                blank_run.append(line_no)
+            continue
+        problems.extend(f"line {n}: blank line between rows" for n in blank_run)
+        blank_run = []
+        seen_row = True
+        if line is None:
+            problems.append(f"line {line_no}: not valid UTF-8")
+            continue
+        try:
+            rows.append((line_no, json.loads(line)))
+        except json.JSONDecodeError as e:
+            problems.append(f"line {line_no}: not valid JSON ({e.msg})")
     return rows, problems
 
 
@@ -103,8 +128,9 @@ def load_dataset(path: str, kind: str) -> List[dict]:
     for line_no, row in rows:
         problems.extend(f"line {line_no}: {p}" for p in check(row))
     if not rows and not problems:
-        problems.append("the file holds no rows")
+        problems.append("line 1: the file has no rows")
     if problems:
+        problems.sort(key=lambda p: int(p.split(":", 1)[0].split()[1]))
         raise DatasetError(path, problems)
     return [row for _, row in rows]
 

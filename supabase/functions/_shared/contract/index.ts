@@ -1,5 +1,7 @@
 export * from "./auth.ts";
 export * from "./common.ts";
+export * from "./dataset-validator.ts";
+export * from "./datasets.ts";
 export * from "./enums.ts";
 export * from "./errors.ts";
 export * from "./failure-policy.ts";

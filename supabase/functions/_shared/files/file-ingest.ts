@@ -1,8 +1,8 @@
 // Streams an upload into the FileStore while hashing, counting and (for datasets) validating it,
 // then files it under its content-addressed id. Identical content in the same organization is
 // stored once: the second upload returns the first one's row.
-import { hasContentRules } from "../datasets/dataset-rules.ts";
-import { DatasetValidator } from "../datasets/dataset-validator.ts";
+import { DatasetValidator } from "../contract/dataset-validator.ts";
+import { hasContentRules } from "../contract/datasets.ts";
 import { type Tx, toWire } from "../db/session.ts";
 import { ApiError } from "../http/api-error.ts";
 import { fileIdFromOrgHash, HashingCounter } from "./file-id.ts";

@@ -8,8 +8,8 @@ import {
   FileListQuery,
   FileUploadQuery,
 } from "../../_shared/contract/files.ts";
-import { hasContentRules } from "../../_shared/datasets/dataset-rules.ts";
-import { DatasetValidator } from "../../_shared/datasets/dataset-validator.ts";
+import { DatasetValidator } from "../../_shared/contract/dataset-validator.ts";
+import { hasContentRules } from "../../_shared/contract/datasets.ts";
 import { fileContentResponse } from "../../_shared/files/file-content.ts";
 import { fileIdFromOrgHash } from "../../_shared/files/file-id.ts";
 import {

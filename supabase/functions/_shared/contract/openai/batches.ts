@@ -4,7 +4,7 @@
  * our `inference` jobs; the batch id is that job's id.
  */
 import { z } from "zod";
-import { ChatMessage } from "../../datasets/dataset-rules.ts";
+import { ChatMessage } from "../datasets.ts";
 import { listQuery, Metadata, OpenAIList, UnixSeconds } from "./common.ts";
 
 export const BATCH_ENDPOINT = "/v1/chat/completions";

@@ -4,7 +4,7 @@
  * OpenAI-compatible server), which validates the rest and answers in OpenAI's shapes.
  */
 import { z } from "zod";
-import { ChatMessage } from "../../datasets/dataset-rules.ts";
+import { ChatMessage } from "../datasets.ts";
 
 export const ChatCompletionRequest = z.looseObject({
   model: z.string().min(1).max(300),
