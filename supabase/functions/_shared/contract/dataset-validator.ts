@@ -64,12 +64,16 @@ export class DatasetValidator {
     this.pendingBytes = 0;
     this.tooLong = false;
     if (this.errors.length >= this.maxErrors) return;
-    if (tooLong) return this.row({ line: this.line, message: "line is too long" });
+    if (tooLong) {
+      this.row({ line: this.line, message: "line is too long" });
+      return;
+    }
     let text: string;
     try {
       text = this.decoder.decode(bytes).replace(/\r$/, "");
     } catch {
-      return this.row({ line: this.line, message: "not valid UTF-8" });
+      this.row({ line: this.line, message: "not valid UTF-8" });
+      return;
     }
     if (text.trim() === "") {
       // Blank lines before the first row are ignored; those between rows are reported once a row follows.

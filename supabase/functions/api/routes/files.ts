@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { FileId } from "../../_shared/contract/common.ts";
+import { DatasetValidator } from "../../_shared/contract/dataset-validator.ts";
+import { hasContentRules } from "../../_shared/contract/datasets.ts";
 import { FilePurpose } from "../../_shared/contract/enums.ts";
 import {
   CompleteUploadRequest,
@@ -8,8 +10,6 @@ import {
   FileListQuery,
   FileUploadQuery,
 } from "../../_shared/contract/files.ts";
-import { DatasetValidator } from "../../_shared/contract/dataset-validator.ts";
-import { hasContentRules } from "../../_shared/contract/datasets.ts";
 import { fileContentResponse } from "../../_shared/files/file-content.ts";
 import { fileIdFromOrgHash } from "../../_shared/files/file-id.ts";
 import {
