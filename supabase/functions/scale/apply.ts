@@ -1,23 +1,31 @@
-// Applies planned actions through the provider and records each one in scaling_actions. Creating
-// a worker: insert its row (status starting), mint its own worker token, create the pod with only
-// that token and the api URL in its env, then remember the pod id. A provider refusal moves the
-// GPU up the cooldown ladder (or pauses the organization on a spending limit) and the next
-// fallback is tried; if none works the row is ended and its token revoked.
-import { asService, type Sql, type Tx } from "../_shared/db/session.ts";
+// Applies planned actions through the provider and records each one in scaling_actions. This is
+// the provider driver only: every write to a worker's life is a SQL function (worker-life.ts).
+// Creating a worker: its row and its own worker token (one SQL call), the pod with only that token
+// and the api URL in its env, then the pod id. A provider refusal moves the GPU up the cooldown
+// ladder (or pauses the organization on a spending limit) and the next fallback is tried; if none
+// works the row is ended and its token revoked.
+import { asService, type Sql } from "../_shared/db/session.ts";
 import { isProviderError, type Provider } from "../_shared/providers/provider.ts";
 import {
   type CreateWorkerAction,
   classifyProvisioningFailure,
   type DeferReason,
   type HardwareChoice,
-  nextCooldown,
   type ScalingAction,
   type ScalingSnapshot,
   type UnschedulableReason,
 } from "../_shared/scaling/index.ts";
 import { keepContainerLog } from "./boot-log.ts";
 import { podExtras } from "./pod-spec.ts";
-import type { TickDeps } from "./tick.ts";
+import type { TickDeps } from "./tick-deps.ts";
+import {
+  createWorkerRow,
+  endWorker,
+  noteWaiting,
+  podCreated,
+  recordProvisioningFailure,
+  requestShutdown,
+} from "./worker-life.ts";
 
 export interface AppliedAction {
   kind: ScalingAction["kind"];
@@ -82,18 +90,9 @@ async function applyOne(
       const worker = snapshot.workers.find((w) => w.id === action.workerId);
       // Fenced like every write after a claim: only a worker that still runs nothing is told to
       // go (it may have claimed a job since the snapshot), and only then may its pod be killed.
-      const stopped = await asService(
-        deps.sql,
-        (
-          tx,
-        ) => tx`update public.workers set shutdown_requested = true, shutdown_reason = ${`scaler: ${action.reason}`},
-          shutdown_requested_at = coalesce(shutdown_requested_at, now()), status = 'shutdown'
-        where id = ${action.workerId} and status in ('starting', 'active', 'shutdown')
-          and not exists (select from public.runs r where r.worker_id = ${action.workerId} and r.status = 'in_progress')
-        returning id`,
-      );
+      const told = await requestShutdown(deps.sql, action.workerId, `scaler: ${action.reason}`);
       const podId = worker?.podId ?? null;
-      if (stopped.length === 0)
+      if (!told)
         return {
           ...base,
           podId,
@@ -119,8 +118,9 @@ async function applyOne(
       }
       await endWorker(deps.sql, action.workerId, "lost", `scaler: ${action.reason}`);
       if (action.cooldownGpu)
-        await recordFailure(
-          deps,
+        await recordProvisioningFailure(
+          deps.sql,
+          deps.config,
           action.organizationId,
           action.cooldownGpu,
           "startup_timeout",
@@ -176,13 +176,7 @@ async function createWorker(
       error: "no RUNPOD_API_KEY secret for this organization",
       detail: {},
     };
-  const token = await asService(deps.sql, async (tx) => {
-    await insertWorker(tx, workerId, action, action.hardware);
-    return String(
-      (await tx`select token from internal.mint_worker_token(${action.organizationId}, ${workerId})`)[0]
-        ?.token,
-    );
-  });
+  const token = await createWorkerRow(deps.sql, workerId, action, action.hardware);
   const { bootEnv, ...layout } = await podExtras(deps, action);
   const errors: string[] = [];
   for (const choice of [action.hardware, ...action.fallbacks]) {
@@ -203,11 +197,7 @@ async function createWorker(
           OW_WORKER_IMAGE: action.image,
         },
       });
-      await asService(deps.sql, async (tx) => {
-        await tx`update public.workers set pod_id = ${pod.podId}, hardware_type = ${choice.hardwareType}, gpu_type = ${choice.runpodGpuTypeId},
-          gpu_count = ${choice.count}, cost_per_hour = ${choice.costPerHour} where id = ${workerId}`;
-        await tx`delete from public.hardware_cooldowns where organization_id = ${action.organizationId} and gpu = ${choice.gpu}`;
-      });
+      await podCreated(deps.sql, workerId, pod.podId, choice);
       await noteWaiting(deps.sql, action.jobIds, startingText(action, choice));
       return {
         ...base,
@@ -227,7 +217,15 @@ async function createWorker(
         status: isProviderError(error) ? (error.status ?? undefined) : undefined,
         message: isProviderError(error) && error.kind === "no_capacity" ? `no capacity: ${message}` : message,
       });
-      await recordFailure(deps, action.organizationId, choice.gpu, kind, message, now);
+      await recordProvisioningFailure(
+        deps.sql,
+        deps.config,
+        action.organizationId,
+        choice.gpu,
+        kind,
+        message,
+        now,
+      );
       if (kind === "spending_limit" || kind === "rate_limited") {
         blockedOrgs.add(action.organizationId);
         break;
@@ -268,76 +266,10 @@ const WAITING_TEXT: Record<DeferReason | UnschedulableReason, string> = {
   exceeds_budget: "cannot run: the cheapest hardware that fits exceeds the organization's budget",
 };
 
-/** Tells the owners of these pending jobs why they wait (written only when the text changes). */
-async function noteWaiting(sql: Sql, jobIds: readonly string[], text: string): Promise<void> {
-  if (jobIds.length === 0) return;
-  await asService(
-    sql,
-    (tx) => tx`update public.jobs set waiting_reason = ${text}
-    where id = any (${[...jobIds]}::text[]) and status = 'pending' and waiting_reason is distinct from ${text}`,
-  );
-}
-
-async function insertWorker(
-  tx: Tx,
-  id: string,
-  action: CreateWorkerAction,
-  choice: HardwareChoice,
-): Promise<void> {
-  await tx`insert into public.workers (id, organization_id, status, provider, image, hardware_type, gpu_type, gpu_count, vram_gb, cost_per_hour)
-    values (${id}, ${action.organizationId}, 'starting', ${action.provider}, ${action.image}, ${choice.hardwareType}, ${choice.runpodGpuTypeId},
-      ${choice.count}, ${choice.vramGb}, ${choice.costPerHour})`;
-}
-
-/** Ends a worker row and revokes its tokens; its in-progress runs are left to the lease reaper. */
-async function endWorker(
-  sql: Sql,
-  workerId: string,
-  status: "terminated" | "lost",
-  reason: string,
-): Promise<void> {
-  await asService(sql, async (tx) => {
-    await tx`update public.workers set status = ${status}, terminated_at = coalesce(terminated_at, now()), shutdown_reason = coalesce(shutdown_reason, ${reason})
-      where id = ${workerId} and status not in ('terminated', 'lost')`;
-    await tx`update public.api_tokens set revoked_at = now() where worker_id = ${workerId} and revoked_at is null`;
-  });
-}
-
 async function terminate(deps: TickDeps, organizationId: string, podId: string): Promise<void> {
   const provider: Provider | null = await deps.fleet.forOrganization(organizationId);
   if (!provider) throw new Error("no provider credentials to terminate the pod");
   await provider.terminate(podId);
-}
-
-async function recordFailure(
-  deps: TickDeps,
-  org: string,
-  gpu: string,
-  kind: ReturnType<typeof classifyProvisioningFailure>,
-  message: string,
-  now: number,
-): Promise<void> {
-  await asService(deps.sql, async (tx) => {
-    const [row] =
-      await tx`select level, failures, internal.epoch_ms(until) as until from public.hardware_cooldowns where organization_id = ${org} and gpu = ${gpu}`;
-    const previous = row
-      ? {
-          level: Number(row.level),
-          failures: Number(row.failures),
-          until: row.until === null ? null : Number(row.until),
-        }
-      : null;
-    const decision = nextCooldown(previous, kind, now, deps.config);
-    if (decision.scope === "organization") {
-      await tx`update public.organization_limits set provisioning_paused_until = to_timestamp(${decision.pausedUntil / 1000}) where organization_id = ${org}`;
-    } else if (decision.scope === "hardware") {
-      const until = decision.until === null ? null : new Date(decision.until);
-      await tx`insert into public.hardware_cooldowns (organization_id, gpu, level, failures, until, last_error)
-        values (${org}, ${gpu}, ${Math.max(1, decision.level)}, ${decision.failures}, ${until}, ${message.slice(0, 1000)})
-        on conflict (organization_id, gpu) do update set level = excluded.level, failures = excluded.failures, until = excluded.until,
-          last_error = excluded.last_error, updated_at = now()`;
-    }
-  });
 }
 
 async function audit(sql: Sql, tickId: string, all: AppliedAction[]): Promise<void> {

@@ -4,7 +4,7 @@
 // image has a tool to post with), an image whose entrypoint failed, a worker that crashed.
 import { asService } from "../_shared/db/session.ts";
 import type { MarkLostAction } from "../_shared/scaling/index.ts";
-import type { TickDeps } from "./tick.ts";
+import type { TickDeps } from "./tick-deps.ts";
 
 /** Lines of container output kept per lost pod (RunPod serves up to 5,000). */
 export const KEPT_LINES = 200;

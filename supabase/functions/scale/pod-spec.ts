@@ -6,7 +6,7 @@ import { bootArgs, bootEnv } from "../_shared/providers/pod-boot.ts";
 import { type LayoutJob, podLayout } from "../_shared/providers/pod-layout.ts";
 import type { PodSpec } from "../_shared/providers/provider.ts";
 import type { CreateWorkerAction } from "../_shared/scaling/index.ts";
-import type { TickDeps } from "./tick.ts";
+import type { TickDeps } from "./tick-deps.ts";
 
 export type PodExtras = Required<
   Pick<

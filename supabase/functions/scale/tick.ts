@@ -2,29 +2,18 @@
 // pure policy, (d) apply through the provider, (e) audit every action. An advisory lock keeps two
 // overlapping ticks (cron + a kick) from acting twice; the loser returns at once.
 
-import { asService, type Sql } from "../_shared/db/session.ts";
+import { asService } from "../_shared/db/session.ts";
 import type { HardwareCatalog } from "../_shared/hardware/index.ts";
-import type { WorkerRelease } from "../_shared/providers/pod-boot.ts";
 import type { ProviderPod as PortPod, ProviderName } from "../_shared/providers/provider.ts";
-import type { ProviderPod, ScalingAction, ScalingConfig, ScalingSnapshot } from "../_shared/scaling/index.ts";
+import type { ProviderPod, ScalingAction, ScalingSnapshot } from "../_shared/scaling/index.ts";
 import { planScaling } from "../_shared/scaling/plan.ts";
 import { type AppliedAction, applyActions } from "./apply.ts";
-import type { Fleet } from "./fleet.ts";
+import type { TickDeps } from "./tick-deps.ts";
+
+export type { TickDeps } from "./tick-deps.ts";
 
 /** pg advisory lock key: "ow-scale" as an int8. */
 const TICK_LOCK_KEY = 0x6f772d7363616c65n;
-
-export interface TickDeps {
-  sql: Sql;
-  fleet: Fleet;
-  config: ScalingConfig;
-  deploymentId: string;
-  workerApiUrl: string;
-  /** The worker executable pods download when their image has no ow-worker (null: none published). */
-  workerRelease?: WorkerRelease | null;
-  now?: () => number;
-  log?: (line: string) => void;
-}
 
 export interface TickResult {
   skipped: boolean;

@@ -1,7 +1,8 @@
-// The cooldown ladder and the spending-limit pause, as pure functions over the persisted rows.
-// The applier calls `classifyProvisioningFailure` on a provider error, then `nextCooldown` with
-// the current row (or null), and writes back what it returns; on success it deletes the row
-// (`afterSuccess`), which resets the ladder as the original's record_success does.
+// The cooldown ladder and the spending-limit pause. The applier classifies a provider error with
+// `classifyProvisioningFailure`; the database applies the ladder (internal.record_provisioning_failure,
+// migration 20261204021000) and resets it when a pod starts (internal.worker_pod_created), as the
+// original's record_success does. `nextCooldown` is the same ladder over in-memory rows for the
+// simulator (scripts/sim); tests/db/cooldown-ladder-parity.test.ts holds it to the SQL one.
 import type { ScalingConfig } from "./config.ts";
 import type { EpochMs, HardwareCooldown } from "./types.ts";
 

@@ -16,7 +16,7 @@ import { absorbPendingJobs } from "./absorb.ts";
 import type { ScalingConfig } from "./config.ts";
 import { CooldownIndex } from "./cooldown.ts";
 import { planCreates } from "./create.ts";
-import { findLostWorkers, findOrphanPods, isLive } from "./fleet.ts";
+import { findLostWorkers, findOrphanPods, isLive } from "./fleet-health.ts";
 import { jobCostModel } from "./job-cost.ts";
 import { foldArrivals, type KeepWarmState, keepWarmKey, type UpdateKeepWarmAction } from "./keep-warm.ts";
 import { defaultLimits, OrgLedger } from "./ledger.ts";
