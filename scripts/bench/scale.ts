@@ -6,8 +6,6 @@
 import process from "node:process";
 import { defaultCatalog } from "../../supabase/functions/_shared/hardware/catalog.ts";
 import { defaultScalingConfig } from "../../supabase/functions/_shared/scaling/config.ts";
-import { planOriginal } from "../../supabase/functions/_shared/scaling/original-policy.ts";
-import { OriginalRegistry } from "../../supabase/functions/_shared/scaling/original-registry.ts";
 import { planScaling } from "../../supabase/functions/_shared/scaling/plan.ts";
 import type {
   Arrivals,
@@ -20,6 +18,8 @@ import type {
   ScalingSnapshot,
   WorkerState,
 } from "../../supabase/functions/_shared/scaling/types.ts";
+import { planOriginal } from "../sim/original/original-policy.ts";
+import { OriginalRegistry } from "../sim/original/original-registry.ts";
 
 const ORGS = 1_000;
 const JOBS = 10_000;

@@ -9,11 +9,6 @@ import {
   keepWarmKey,
   type UpdateKeepWarmAction,
 } from "../../supabase/functions/_shared/scaling/keep-warm.ts";
-import {
-  ORIGINAL_CONSTANTS,
-  planOriginal,
-} from "../../supabase/functions/_shared/scaling/original-policy.ts";
-import { OriginalRegistry } from "../../supabase/functions/_shared/scaling/original-registry.ts";
 import { planScaling } from "../../supabase/functions/_shared/scaling/plan.ts";
 import type {
   HardwareChoice,
@@ -21,6 +16,8 @@ import type {
   ScalingAction,
   ScalingSnapshot,
 } from "../../supabase/functions/_shared/scaling/types.ts";
+import { ORIGINAL_CONSTANTS, planOriginal } from "./original/original-policy.ts";
+import { OriginalRegistry } from "./original/original-registry.ts";
 
 export interface SimPolicy {
   readonly name: string;

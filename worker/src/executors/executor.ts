@@ -1,5 +1,4 @@
 import type { Readable } from "node:stream";
-import type { JobExit } from "../run/failure-classifier.ts";
 
 /** What to start: the job's argv (never a shell string), where, and with which environment. */
 export interface JobLaunch {
@@ -39,4 +38,11 @@ export interface Executor {
 
 export class LaunchError extends Error {
   override readonly name = "LaunchError";
+}
+
+/** How the job's process ended (what an executor reports; the run classifies it). */
+export interface JobExit {
+  /** The process's exit status, or 128 + the signal number when a signal ended it. */
+  exitCode: number;
+  signal: NodeJS.Signals | null;
 }

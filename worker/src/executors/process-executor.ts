@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
-import type { JobExit } from "../run/failure-classifier.ts";
+import type { JobExit } from "./executor.ts";
 import { type Executor, type JobLaunch, LaunchError, type RunningJob } from "./executor.ts";
 import { handOver, type JobUser } from "./job-user.ts";
 import { guardAgainstOrphaning } from "./orphan-guard.ts";

@@ -1,11 +1,8 @@
 import type { FailureKind } from "@contract";
 
-/** How the job's process ended. */
-export interface JobExit {
-  /** The process's exit status, or 128 + the signal number when a signal ended it. */
-  exitCode: number;
-  signal: NodeJS.Signals | null;
-}
+import type { JobExit } from "../executors/executor.ts";
+
+export type { JobExit } from "../executors/executor.ts";
 
 /** Why the worker itself ended (or tried to end) the job; null when the job ended on its own. */
 export type StopReason = "cancel" | "stop" | "timeout" | "preempted" | "lease_lost";

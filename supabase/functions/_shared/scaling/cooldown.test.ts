@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cooldown, sec, T0 } from "../../../../tests/support/scaling-fixtures.ts";
 import { defaultScalingConfig, ScalingConfig } from "./config.ts";
 import {
   CooldownIndex,
@@ -8,7 +9,6 @@ import {
   ladderSeconds,
   nextCooldown,
 } from "./cooldown.ts";
-import { cooldown, sec, T0 } from "./test-fixtures.ts";
 
 const config = defaultScalingConfig;
 

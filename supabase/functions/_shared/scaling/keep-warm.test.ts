@@ -1,10 +1,10 @@
 // Keep-warm learned from arrivals: the pure parts, and what planScaling does with them.
 import { describe, expect, it } from "vitest";
+import { ofKind, sec, snapshot, T0, worker } from "../../../../tests/support/scaling-fixtures.ts";
 import { defaultCatalog } from "../hardware/catalog.ts";
 import { ScalingConfig } from "./config.ts";
 import { decideKeepWarm, foldArrivals, type KeepWarmState } from "./keep-warm.ts";
 import { planScaling } from "./plan.ts";
-import { ofKind, sec, snapshot, T0, worker } from "./test-fixtures.ts";
 
 const config = ScalingConfig.parse({});
 // Break-even of a cold start: 180 s boot × (1 + 1) = 360 s of the worker's price.

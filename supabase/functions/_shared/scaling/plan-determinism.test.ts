@@ -1,9 +1,18 @@
 // planScaling is a pure function: same inputs, same actions, whatever the input order.
 import { describe, expect, it } from "vitest";
+import {
+  cooldown,
+  job,
+  limits,
+  pod,
+  sec,
+  snapshot,
+  T0,
+  worker,
+} from "../../../../tests/support/scaling-fixtures.ts";
 import { defaultCatalog } from "../hardware/catalog.ts";
 import { defaultScalingConfig } from "./config.ts";
 import { planScaling } from "./plan.ts";
-import { cooldown, job, limits, pod, sec, snapshot, T0, worker } from "./test-fixtures.ts";
 import type { ScalingSnapshot } from "./types.ts";
 
 function mulberry32(seed: number): () => number {

@@ -1,9 +1,18 @@
 // planScaling: idle capacity, idle shutdown, lost workers, orphan pods.
 import { describe, expect, it } from "vitest";
+import {
+  job,
+  limits,
+  ofKind,
+  pod,
+  sec,
+  snapshot,
+  T0,
+  worker,
+} from "../../../../tests/support/scaling-fixtures.ts";
 import { defaultCatalog } from "../hardware/catalog.ts";
 import { defaultScalingConfig } from "./config.ts";
 import { planScaling } from "./plan.ts";
-import { job, limits, ofKind, pod, sec, snapshot, T0, worker } from "./test-fixtures.ts";
 import type { ScalingSnapshot } from "./types.ts";
 
 const config = defaultScalingConfig;

@@ -7,8 +7,16 @@ import { ScalingConfig } from "./config.ts";
 // the per-job cost ranking has its own tests (plan-job-cost.test.ts).
 const perHour = ScalingConfig.parse({ speedAware: false });
 
+import {
+  cooldown,
+  job,
+  limits,
+  ofKind,
+  sec,
+  snapshot,
+  T0,
+} from "../../../../tests/support/scaling-fixtures.ts";
 import { planScaling } from "./plan.ts";
-import { cooldown, job, limits, ofKind, sec, snapshot, T0 } from "./test-fixtures.ts";
 import type { PendingJob } from "./types.ts";
 
 function creates(jobs: PendingJob[], extra: Parameters<typeof snapshot>[0] = {}, config = perHour) {

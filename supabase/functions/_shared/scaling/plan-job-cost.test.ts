@@ -1,10 +1,10 @@
 // planScaling: price per job, not per hour.
 import { describe, expect, it } from "vitest";
+import { cooldown, job, ofKind, snapshot, T0 } from "../../../../tests/support/scaling-fixtures.ts";
 import { defaultCatalog } from "../hardware/catalog.ts";
 import { ScalingConfig } from "./config.ts";
 import { costOf, jobCostModel, rankByJobCost } from "./job-cost.ts";
 import { planScaling } from "./plan.ts";
-import { cooldown, job, ofKind, snapshot, T0 } from "./test-fixtures.ts";
 import type { PendingJob } from "./types.ts";
 
 const config = ScalingConfig.parse({});

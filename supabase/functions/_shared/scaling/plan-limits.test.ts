@@ -7,8 +7,16 @@ import { ScalingConfig } from "./config.ts";
 // the per-job cost ranking has its own tests (plan-job-cost.test.ts).
 const perHour = ScalingConfig.parse({ speedAware: false });
 
+import {
+  job,
+  limits,
+  ofKind,
+  sec,
+  snapshot,
+  T0,
+  worker,
+} from "../../../../tests/support/scaling-fixtures.ts";
 import { planScaling } from "./plan.ts";
-import { job, limits, ofKind, sec, snapshot, T0, worker } from "./test-fixtures.ts";
 import type { ScalingSnapshot } from "./types.ts";
 
 function plan(parts: Partial<ScalingSnapshot>, config = perHour) {

@@ -7,7 +7,7 @@ import type {
   ScalingAction,
   ScalingSnapshot,
   WorkerState,
-} from "./types.ts";
+} from "../../supabase/functions/_shared/scaling/types.ts";
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 export const sec = (s: number) => s * 1000;

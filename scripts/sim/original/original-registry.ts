@@ -4,9 +4,9 @@
 // cheapest first within a tier; 3 consecutive failures of a hardware string → cooldown on the
 // ladder; level resets on success; the failure counter resets when a cooldown expires; a
 // spending-limit message pauses all provisioning for 300 s and does not count as a failure.
-import type { HardwareCatalog } from "../hardware/catalog.ts";
-import { DEFAULT_COOLDOWN_LADDER_SECONDS } from "./config.ts";
-import type { EpochMs } from "./types.ts";
+import type { HardwareCatalog } from "../../../supabase/functions/_shared/hardware/catalog.ts";
+import { DEFAULT_COOLDOWN_LADDER_SECONDS } from "../../../supabase/functions/_shared/scaling/config.ts";
+import type { EpochMs } from "../../../supabase/functions/_shared/scaling/types.ts";
 
 export const ORIGINAL_REGISTRY_DEFAULTS = {
   failureThreshold: 3,

@@ -9,11 +9,10 @@
 //   ⚠ a worker is never idle in its first 600 s, then only after 300 s without a run.
 // Runs once per organization, as each org had its own manager process; state that the original
 // keeps in memory (cooldowns, spending pause) lives in an `OriginalRegistry` the caller keeps.
-import type { HardwareCatalog } from "../hardware/catalog.ts";
-import { findConfig } from "../hardware/catalog.ts";
-import { tryParseHardware } from "../hardware/hardware-string.ts";
-import type { OriginalRegistry } from "./original-registry.ts";
-import { toChoice } from "./placement.ts";
+import type { HardwareCatalog } from "../../../supabase/functions/_shared/hardware/catalog.ts";
+import { findConfig } from "../../../supabase/functions/_shared/hardware/catalog.ts";
+import { tryParseHardware } from "../../../supabase/functions/_shared/hardware/hardware-string.ts";
+import { toChoice } from "../../../supabase/functions/_shared/scaling/placement.ts";
 import type {
   EpochMs,
   HardwareChoice,
@@ -22,7 +21,8 @@ import type {
   ScalingAction,
   ScalingSnapshot,
   WorkerState,
-} from "./types.ts";
+} from "../../../supabase/functions/_shared/scaling/types.ts";
+import type { OriginalRegistry } from "./original-registry.ts";
 
 export const ORIGINAL_CONSTANTS = {
   pollIntervalSeconds: 15,

@@ -1,10 +1,10 @@
 // The baseline behaves like the original org manager, flaws included (reference §5).
 import { describe, expect, it } from "vitest";
-import { defaultCatalog } from "../hardware/catalog.ts";
+import { defaultCatalog } from "../../../supabase/functions/_shared/hardware/catalog.ts";
+import type { ScalingSnapshot } from "../../../supabase/functions/_shared/scaling/types.ts";
+import { job, limits, ofKind, sec, snapshot, T0, worker } from "../../../tests/support/scaling-fixtures.ts";
 import { planOriginal } from "./original-policy.ts";
 import { OriginalRegistry } from "./original-registry.ts";
-import { job, limits, ofKind, sec, snapshot, T0, worker } from "./test-fixtures.ts";
-import type { ScalingSnapshot } from "./types.ts";
 
 const run = (parts: Partial<ScalingSnapshot>, registry = new OriginalRegistry(), now = T0) =>
   planOriginal(snapshot(parts), defaultCatalog, registry, now);
