@@ -9,18 +9,19 @@
 //   DELETE /pods/:id      SIGTERM the worker's process group, SIGKILL after a grace → 204
 //
 // Every request needs `Authorization: Bearer <token>`. close() stops every worker: no orphans.
-import type { IncomingMessage, ServerResponse } from "node:http";
+// The routes are a Hono app (pod-agent-app.ts); this file is what they do.
+
 import { availableParallelism, totalmem } from "node:os";
+import { serve } from "@hono/node-server";
 import {
   type AgentCapacity,
   AgentCreatePodRequest,
-  type AgentErrorCode,
   type AgentPod,
 } from "../../supabase/functions/_shared/providers/local-agent-protocol.ts";
 import { forbiddenEnvKeys } from "../../supabase/functions/_shared/providers/pod-tags.ts";
 import { detectGpus, type LocalGpu } from "./gpus.ts";
-import { bearerToken, listenLocal, readJsonBody, sendJson } from "./json-http.ts";
 import { LocalPod } from "./local-pod.ts";
+import { AgentHttpError, makePodAgentApp, type PodAgentActions } from "./pod-agent-app.ts";
 import { PodLedger } from "./pod-ledger.ts";
 import type { WorkerSpawner } from "./worker-process.ts";
 
@@ -46,16 +47,6 @@ export interface PodAgent {
   close(): Promise<void>;
 }
 
-class AgentHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: AgentErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function startPodAgent(options: PodAgentOptions): Promise<PodAgent> {
   if (options.token.length < 16) throw new Error("pod agent token must be at least 16 characters");
   const gpus = options.gpus ?? (await detectGpus());
@@ -66,19 +57,29 @@ export async function startPodAgent(options: PodAgentOptions): Promise<PodAgent>
       `pod agent: ended ${leftovers.length} worker(s) a previous agent left: ${leftovers.join(", ")}`,
     );
   const agent = new AgentState(options, gpus, ledger);
-  const server = await listenLocal((req, res) => agent.handle(req, res), options.port ?? 0);
+  const app = makePodAgentApp(agent, options.token);
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
+    (resolve) => {
+      const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, (info) =>
+        resolve({ server, port: info.port }),
+      );
+    },
+  );
   return {
-    url: server.url,
+    url: `http://127.0.0.1:${port}`,
     pods: () => agent.snapshot(),
     close: async () => {
       agent.closing = true;
       await agent.stopAll();
-      await server.close();
+      await new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
+      });
     },
   };
 }
 
-class AgentState {
+export class AgentState implements PodAgentActions {
   readonly pods = new Map<string, LocalPod>();
   closing = false;
   private nextId = 1;
@@ -101,44 +102,19 @@ class AgentState {
     return this.options.terminateGraceMs ?? 10_000;
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      if (bearerToken(req) !== this.options.token)
-        throw new AgentHttpError(401, "unauthorized", "bad or missing token");
-      const url = new URL(req.url ?? "/", "http://agent.invalid");
-      await this.route(req.method ?? "GET", url, req, res);
-    } catch (error) {
-      if (error instanceof AgentHttpError) {
-        sendJson(res, error.status, { error: { code: error.code, message: error.message } });
-      } else {
-        sendJson(res, 500, { error: { code: "internal", message: "pod agent failed; see its log" } });
-        console.error("pod agent:", error);
-      }
-    }
+  get(id: string): AgentPod | undefined {
+    return this.pods.get(id)?.toJson();
   }
 
-  private async route(method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = url.pathname.replace(/\/+$/, "");
-    if (method === "GET" && path === "/capacity") return sendJson(res, 200, this.capacity());
-    if (path === "/pods" && method === "GET") {
-      const deploymentId = url.searchParams.get("deploymentId");
-      const pods = this.snapshot().filter((p) => deploymentId === null || p.deploymentId === deploymentId);
-      return sendJson(res, 200, { pods });
-    }
-    if (path === "/pods" && method === "POST") return sendJson(res, 201, await this.create(req));
-    const match = /^\/pods\/([^/]+)$/.exec(path);
-    const pod = match?.[1] === undefined ? undefined : this.pods.get(decodeURIComponent(match[1]));
-    if (match && pod === undefined) throw new AgentHttpError(404, "not_found", "no such pod");
-    if (pod && method === "GET") return sendJson(res, 200, pod.toJson());
-    if (pod && method === "DELETE") {
-      await pod.stop(this.graceMs);
-      this.pods.delete(pod.id);
-      return sendJson(res, 204, null);
-    }
-    throw new AgentHttpError(404, "not_found", `no route ${method} ${path}`);
+  async remove(id: string): Promise<boolean> {
+    const pod = this.pods.get(id);
+    if (!pod) return false;
+    await pod.stop(this.graceMs);
+    this.pods.delete(id);
+    return true;
   }
 
-  private capacity(): AgentCapacity {
+  capacity(): AgentCapacity {
     return {
       gpus: this.gpus,
       freeGpuIndices: this.freeGpuIndices(),
@@ -152,11 +128,9 @@ class AgentState {
     return this.gpus.map((gpu) => gpu.index).filter((index) => !held.has(index));
   }
 
-  private async create(req: IncomingMessage): Promise<AgentPod> {
+  async create(body: unknown): Promise<AgentPod> {
     if (this.closing) throw new AgentHttpError(503, "shutting_down", "the pod agent is stopping");
-    const body = await readJsonBody(req);
-    if (!body.ok) throw new AgentHttpError(400, "invalid_request", `request body: ${body.reason}`);
-    const parsed = AgentCreatePodRequest.safeParse(body.value);
+    const parsed = AgentCreatePodRequest.safeParse(body);
     if (!parsed.success) throw new AgentHttpError(422, "invalid_request", parsed.error.message);
     const request = parsed.data;
     const forbidden = forbiddenEnvKeys(request.env);
