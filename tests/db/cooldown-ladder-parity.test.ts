@@ -4,6 +4,7 @@
 // starts — every failure kind, several thresholds and ladders, gaps shorter and longer than the
 // cooldowns — through the real database, and fails on the first step where they disagree.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../../scripts/sim/random.ts";
 import {
   type CooldownState,
   type FailureKind,
@@ -36,24 +37,13 @@ const CONFIGS = [
   { cooldownLadderSeconds: [45], cooldownFailureThreshold: 2, spendingLimitPauseSeconds: 10 },
 ];
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("cooldown ladder parity (SQL record_provisioning_failure ↔ cooldown.ts nextCooldown)", () => {
   it("agrees step by step on seeded sequences of failed starts", async () => {
     let steps = 0;
     for (const [c, config] of CONFIGS.entries()) {
       for (let seed = 1; seed <= 4; seed++) {
         const gpu = `GPU-${c}-${seed}`;
-        const next = random(seed * 31 + c);
+        const next = mulberry32(seed * 31 + c);
         let now = Date.parse("2026-12-04T00:00:00Z");
         let ts: CooldownState | null = null;
         for (let step = 0; step < 14; step++) {
