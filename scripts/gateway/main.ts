@@ -5,14 +5,15 @@
 // deployed. On SIGTERM/SIGINT the pools are closed first: a Deno server holding an open postgres
 // pool otherwise ignores SIGTERM.
 
-import { apiDepsFromEnv, workerApiDepsFromEnv } from "../../supabase/functions/_runtime/function-deps.ts";
-import { openAIDepsFromEnv } from "../../supabase/functions/_runtime/openai-deps.ts";
 import { parseFunctionEnv } from "../../supabase/functions/_shared/config/env.ts";
 import { keepServingThroughStrayErrors } from "../../supabase/functions/_shared/db/keep-serving.ts";
 import { makeApp as makeApi } from "../../supabase/functions/api/app.ts";
+import { apiDepsFromEnv } from "../../supabase/functions/api/deps.ts";
 import { makeApp as makeOpenAI } from "../../supabase/functions/openai/app.ts";
+import { openAIDepsFromEnv } from "../../supabase/functions/openai/deps.ts";
 import { parseOpenAIEnv } from "../../supabase/functions/openai/env.ts";
 import { makeApp as makeWorkerApi } from "../../supabase/functions/worker-api/app.ts";
+import { workerApiDepsFromEnv } from "../../supabase/functions/worker-api/deps.ts";
 import { extraFunctions } from "./extra-functions.ts";
 
 const raw = Deno.env.toObject();

@@ -7,6 +7,7 @@
 // and expired tokens get 401, tokens of the wrong audience 403, and a route that points at the
 // other organization's row (its job, file, run, token, worker, member) never answers 2xx.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_ROUTES, WORKER_API_ROUTES } from "../../supabase/functions/_shared/contract/routes/index.ts";
 import { makeApp as makeApi } from "../../supabase/functions/api/app.ts";
 import { makeApp as makeWorkerApi } from "../../supabase/functions/worker-api/app.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
@@ -38,14 +39,14 @@ function routeTable(): Route[] {
   );
 }
 
-const PUBLIC_ROUTES = new Set([
-  "GET /api/health",
-  "GET /worker-api/health",
-  "GET /api/auth/jwks",
-  "POST /api/auth/token",
-  "GET /api/local-files/:token", // signed URLs: the signature is the credential
-  "PUT /api/local-files/:token",
-]);
+/** Routes no credential decides, as declared (public, and signed URLs whose signature is the credential). */
+const PUBLIC_ROUTES = new Set(
+  [API_ROUTES, WORKER_API_ROUTES].flatMap((group) =>
+    group.routes
+      .filter((r) => r.who === "public" || r.who === "signed_url")
+      .map((r) => `${r.method.toUpperCase()} ${group.basePath}${r.path}`),
+  ),
+);
 
 let stack: TestStack;
 const orgs: OrgFixture[] = [];

@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localFunctionEnv } from "../../scripts/gateway/spawn.ts";
-import { apiDepsFromEnv, workerApiDepsFromEnv } from "../../supabase/functions/_runtime/function-deps.ts";
 import { parseFunctionEnv } from "../../supabase/functions/_shared/config/env.ts";
 import { makeApp as makeApiApp } from "../../supabase/functions/api/app.ts";
+import { apiDepsFromEnv } from "../../supabase/functions/api/deps.ts";
 import { makeApp as makeWorkerApp } from "../../supabase/functions/worker-api/app.ts";
+import { workerApiDepsFromEnv } from "../../supabase/functions/worker-api/deps.ts";
 import type { LooseBody } from "./stack.ts";
 
 export interface Reply {

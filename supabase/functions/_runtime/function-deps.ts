@@ -1,19 +1,14 @@
-// Builds a function's dependencies from its parsed environment: database pool, token signer,
-// secret box, file store, notifier, hardware catalog. Shared by every function entry and by the
-// local gateway, so Deno (production) and tests wire things the same way.
+// The runtime pieces the functions' deps.ts build from a parsed environment: token signer, file
+// store, hardware catalog, scaler kick. Each function wires its own dependencies in its deps.ts
+// (as `scale` does), so no function imports another and _runtime imports none of them.
 import type { JWK } from "jose";
-import { createSecretBox } from "../_shared/auth/secret-box.ts";
 import { acceptSupabaseSessions, sessionVerifierFor } from "../_shared/auth/supabase-sessions.ts";
 import { createTokenSigner, type TokenSigner } from "../_shared/auth/token-signer.ts";
-import { type FunctionEnv, functionDatabaseUrl } from "../_shared/config/env.ts";
-import { connectDatabase } from "../_shared/db/connect.ts";
-import { Notifier } from "../_shared/db/notifier.ts";
+import type { FunctionEnv } from "../_shared/config/env.ts";
 import type { FileStore } from "../_shared/files/file-store.ts";
+import { localUrlSigner } from "../_shared/files/local-url.ts";
 import { createSupabaseStorageStore } from "../_shared/files/supabase-storage.ts";
 import { canonicalHardware, defaultCatalog } from "../_shared/hardware/index.ts";
-import type { ApiDeps } from "../api/context.ts";
-import { localUrlSigner } from "../api/routes/local-files.ts";
-import type { WorkerApiDeps } from "../worker-api/context.ts";
 import { createLocalDiskStore } from "./local-disk-store.ts";
 
 export async function signerFromEnv(env: FunctionEnv): Promise<TokenSigner> {
@@ -71,48 +66,5 @@ export function scaleKicker(env: FunctionEnv): (() => void) | undefined {
       (r) => r.body?.cancel(),
       () => {},
     );
-  };
-}
-
-export async function apiDepsFromEnv(env: FunctionEnv, log: (line: string) => void): Promise<ApiDeps> {
-  const sql = connectDatabase(functionDatabaseUrl(env), env.OW_DB_POOL_SIZE);
-  const signer = await signerFromEnv(env);
-  return {
-    sql,
-    signer,
-    secrets: await createSecretBox(env.OW_SECRETS_KEY),
-    store: storeFromEnv(env, signer),
-    notifier: new Notifier(sql),
-    hardware: hardwarePort,
-    config: {
-      jwtTtlSeconds: env.OW_JWT_TTL_SECONDS,
-      maxUploadBytes: env.OW_MAX_UPLOAD_BYTES,
-      publicUrl: env.OW_PUBLIC_URL,
-    },
-    kickScaler: scaleKicker(env),
-    log,
-  };
-}
-
-export async function workerApiDepsFromEnv(
-  env: FunctionEnv,
-  log: (line: string) => void,
-): Promise<WorkerApiDeps> {
-  const sql = connectDatabase(functionDatabaseUrl(env), env.OW_DB_POOL_SIZE);
-  const signer = await signerFromEnv(env);
-  return {
-    sql,
-    signer,
-    secrets: await createSecretBox(env.OW_SECRETS_KEY),
-    store: storeFromEnv(env, signer),
-    notifier: new Notifier(sql),
-    config: {
-      leaseSeconds: env.OW_LEASE_SECONDS,
-      heartbeatSeconds: env.OW_HEARTBEAT_SECONDS,
-      maxClaimWaitMs: 25_000,
-      maxUploadBytes: env.OW_MAX_UPLOAD_BYTES,
-      publicUrl: env.OW_PUBLIC_URL,
-    },
-    log,
   };
 }

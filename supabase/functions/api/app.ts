@@ -1,7 +1,12 @@
 // The public REST API (`/functions/v1/api`): SDK, CLI, dashboard and token exchange.
 // Runtime-neutral: index.ts wires it for Deno; tests call makeApp(deps).request(...).
+// Every route is declared in contract/routes (request, response, who may call); this file only
+// binds the handlers, and mountRoutes attaches auth and parsing from each declaration.
+import { AccessRoutes, ALL_FUNCTION_ROUTES, API_ROUTES } from "../_shared/contract/routes/index.ts";
 import { createBaseApp } from "../_shared/http/base-app.ts";
-import { type ApiDeps, type ApiEnv, requireAuth } from "./context.ts";
+import { mountRoutes } from "../_shared/http/mount.ts";
+import { openApiDocument } from "../_shared/http/openapi.ts";
+import { type ApiDeps, type ApiEnv, apiAuthenticators, route } from "./context.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { jobActivityRoutes } from "./routes/job-activity.ts";
@@ -15,37 +20,33 @@ import { workerRoutes } from "./routes/workers.ts";
 
 export type { ApiDeps };
 
+/** Every handler of the function, each bound to its declaration (tests read this list). */
+export function apiRoutes(deps: ApiDeps) {
+  let document: Record<string, unknown> | undefined;
+  return [
+    route(AccessRoutes.health, async () => ({ ok: true as const })),
+    route(AccessRoutes.openapi, async () => {
+      document ??= openApiDocument(ALL_FUNCTION_ROUTES);
+      return document;
+    }),
+    ...authRoutes(deps),
+    ...localFileRoutes(deps),
+    ...tokenRoutes(deps),
+    ...memberRoutes(deps),
+    ...organizationRoutes(deps),
+    ...secretRoutes(deps),
+    ...fileRoutes(deps),
+    ...jobRoutes(deps),
+    ...jobActivityRoutes(deps),
+    ...workerRoutes(deps),
+  ];
+}
+
 export function makeApp(deps: ApiDeps) {
-  const app = createBaseApp<ApiEnv>({ basePath: "/api", log: deps.log });
-  app.get("/health", (c) => c.json({ ok: true }));
-  app.route("/", authRoutes(deps));
-  app.route("/", localFileRoutes(deps));
-  for (const path of [
-    "/tokens/*",
-    "/tokens",
-    "/members/*",
-    "/members",
-    "/organizations",
-    "/organization/*",
-    "/secrets/*",
-    "/secrets",
-    "/files/*",
-    "/files",
-    "/jobs/*",
-    "/jobs",
-    "/workers/*",
-    "/workers",
-    "/hardware",
-  ]) {
-    app.use(path, requireAuth(deps));
-  }
-  app.route("/", tokenRoutes(deps));
-  app.route("/", memberRoutes(deps));
-  app.route("/", organizationRoutes(deps));
-  app.route("/", secretRoutes(deps));
-  app.route("/", fileRoutes(deps));
-  app.route("/", jobRoutes(deps));
-  app.route("/", jobActivityRoutes(deps));
-  app.route("/", workerRoutes(deps));
+  const app = createBaseApp<ApiEnv>({ basePath: API_ROUTES.basePath, log: deps.log });
+  mountRoutes(app, apiRoutes(deps), {
+    authenticate: apiAuthenticators(deps),
+    declared: API_ROUTES.routes,
+  });
   return app;
 }

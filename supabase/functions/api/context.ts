@@ -1,14 +1,16 @@
 // What the api's routes share: its dependencies, the authenticated principal and helpers that
 // run a caller's queries under their claims.
-import type { Context, MiddlewareHandler } from "hono";
-import { authenticate, type Principal, requestSource } from "../_shared/auth/authenticate.ts";
+import type { Context } from "hono";
+import type { Principal } from "../_shared/auth/authenticate.ts";
 import type { SecretBox } from "../_shared/auth/secret-box.ts";
 import type { TokenSigner } from "../_shared/auth/token-signer.ts";
+import type { HardwareOption } from "../_shared/contract/routes/index.ts";
 import type { Notifier } from "../_shared/db/notifier.ts";
 import { type Sql, type Tx, withClaims } from "../_shared/db/session.ts";
 import type { FileStore } from "../_shared/files/file-store.ts";
-import { ApiError } from "../_shared/http/api-error.ts";
 import type { AppEnv } from "../_shared/http/base-app.ts";
+import { memberAuthenticator, noAuthentication } from "../_shared/http/callers.ts";
+import { implementer } from "../_shared/http/define-route.ts";
 
 export interface ApiConfig {
   jwtTtlSeconds: number;
@@ -20,7 +22,7 @@ export interface ApiConfig {
 export interface HardwareCatalogPort {
   /** The canonical hardware string ("2x H100S") for what a user wrote, or null if unknown. */
   canonical(name: string): string | null;
-  list(): unknown[];
+  list(): HardwareOption[];
 }
 
 export interface ApiDeps {
@@ -39,21 +41,13 @@ export interface ApiDeps {
 export type ApiEnv = AppEnv & { Variables: { principal: Principal } };
 export type ApiContext = Context<ApiEnv>;
 
-export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    const principal = await authenticate(
-      deps.sql,
-      deps.signer,
-      c.req.header("authorization"),
-      requestSource(c.req.raw.headers),
-    );
-    if (principal.tokenRole === "worker")
-      throw new ApiError(403, "forbidden", "worker tokens can only use the worker-api");
-    // Whether the token behind a JWT is still valid (and a run token's run still in progress) is
-    // checked in SQL at the start of every transaction the request opens (see withClaims).
-    c.set("principal", principal);
-    await next();
-  };
+/** Binds a handler to a declared route (contract/routes) with the api's context type. */
+export const route = implementer<ApiContext>();
+
+/** The caller kinds the api serves (see define-route.ts); mountRoutes refuses any other. */
+export function apiAuthenticators(deps: ApiDeps) {
+  const member = memberAuthenticator(deps);
+  return { public: noAuthentication, signed_url: noAuthentication, member, admin: member };
 }
 
 /** Runs fn as the caller (role authenticated + their claims), in one transaction; refuses a dead credential. */

@@ -1,9 +1,9 @@
 // Deno entry of the `api` function: read the environment once, serve, close the pool on exit.
 
-import { apiDepsFromEnv } from "../_runtime/function-deps.ts";
 import { parseFunctionEnv } from "../_shared/config/env.ts";
 import { keepServingThroughStrayErrors } from "../_shared/db/keep-serving.ts";
 import { makeApp } from "./app.ts";
+import { apiDepsFromEnv } from "./deps.ts";
 
 keepServingThroughStrayErrors((line) => console.error(line));
 const env = parseFunctionEnv(Deno.env.toObject());

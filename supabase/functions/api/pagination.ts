@@ -1,4 +1,6 @@
 // Keyset pagination: the cursor is the (created_at, id) of the last row, opaque to clients.
+import type { PageOf } from "../_shared/contract/common.ts";
+import type { Row } from "../_shared/db/row-mapper.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
 
 export interface CursorKey {
@@ -35,18 +37,14 @@ export function decodeCursor(cursor: string | undefined): CursorKey | null {
 }
 
 /** Takes limit+1 rows: the extra one only says whether a next page exists. */
-export function page<T extends { created_at: unknown; id: unknown }>(
-  rows: T[],
-  limit: number,
-  toWire: (row: T) => unknown,
-) {
+export function page<W>(rows: readonly Row[], limit: number, toWire: (row: Row) => W): PageOf<W> {
   const more = rows.length > limit;
   const data = rows.slice(0, limit);
   const last = data.at(-1);
   const t = last?.created_at instanceof Date ? last.created_at.toISOString() : String(last?.created_at ?? "");
   return {
     object: "list" as const,
-    data: data.map(toWire),
+    data: data.map((row) => toWire(row)),
     next_cursor: more && last ? encodeCursor({ t, id: String(last.id) }) : null,
   };
 }

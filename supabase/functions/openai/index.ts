@@ -1,7 +1,7 @@
 // Deno entry of the `openai` function: read the environment once, serve, close the pool on exit.
-import { openAIDepsFromEnv } from "../_runtime/openai-deps.ts";
 import { parseFunctionEnv } from "../_shared/config/env.ts";
 import { makeApp } from "./app.ts";
+import { openAIDepsFromEnv } from "./deps.ts";
 import { parseOpenAIEnv } from "./env.ts";
 
 const raw = Deno.env.toObject();

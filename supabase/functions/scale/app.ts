@@ -1,43 +1,49 @@
 // The `scale` function: POST /scale runs one tick. Called by pg_cron (through pg_net), kicked by
 // the api after a submission, or by a local loop; all present OW_SCALE_SECRET as a bearer.
-
-import { ApiError } from "../_shared/http/api-error.ts";
+// Routes are declared in contract/routes/scale.ts; this file binds the handlers.
+import type { Context } from "hono";
+import { SCALE_ROUTES, ScaleRoutes } from "../_shared/contract/routes/index.ts";
 import type { AppEnv } from "../_shared/http/base-app.ts";
 import { createBaseApp } from "../_shared/http/base-app.ts";
+import { noAuthentication, secretAuthenticator } from "../_shared/http/callers.ts";
+import { implementer } from "../_shared/http/define-route.ts";
+import { mountRoutes } from "../_shared/http/mount.ts";
 import { runTick, type TickDeps } from "./tick.ts";
 
 export interface ScaleDeps extends TickDeps {
   secret: string;
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+const route = implementer<Context<AppEnv>>();
+
+/** Every handler of the function, each bound to its declaration. */
+export function scaleRoutes(deps: ScaleDeps) {
+  return [
+    route(ScaleRoutes.health, async () => ({ ok: true as const })),
+    route(ScaleRoutes.tick, async () => {
+      const result = await runTick(deps);
+      return {
+        skipped: result.skipped,
+        tick_id: result.tickId,
+        reaped: result.reaped,
+        actions: result.actions.map((a) => ({
+          kind: a.kind,
+          organization_id: a.organizationId,
+          worker_id: a.workerId,
+          pod_id: a.podId,
+          outcome: a.outcome,
+          error: a.error ?? null,
+        })),
+      };
+    }),
+  ];
 }
 
 export function makeApp(deps: ScaleDeps) {
-  const app = createBaseApp<AppEnv>({ basePath: "/scale", log: deps.log });
-  app.get("/health", (c) => c.json({ ok: true }));
-  app.post("/", async (c) => {
-    const given = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
-    if (!constantTimeEqual(given, deps.secret))
-      throw new ApiError(401, "unauthenticated", "the scale function needs its secret");
-    const result = await runTick(deps);
-    return c.json({
-      skipped: result.skipped,
-      tick_id: result.tickId,
-      reaped: result.reaped,
-      actions: result.actions.map((a) => ({
-        kind: a.kind,
-        organization_id: a.organizationId,
-        worker_id: a.workerId,
-        pod_id: a.podId,
-        outcome: a.outcome,
-        error: a.error ?? null,
-      })),
-    });
+  const app = createBaseApp<AppEnv>({ basePath: SCALE_ROUTES.basePath, log: deps.log });
+  mountRoutes(app, scaleRoutes(deps), {
+    authenticate: { public: noAuthentication, cron: secretAuthenticator(() => deps.secret) },
+    declared: SCALE_ROUTES.routes,
   });
   return app;
 }

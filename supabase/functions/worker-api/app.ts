@@ -1,105 +1,107 @@
-// The worker protocol (`/functions/v1/worker-api`). Every route needs a worker token; writes about
-// a run are fenced in SQL and answer 409 lease_lost when the run is no longer this worker's.
-import { type Context, Hono } from "hono";
-import { Uuid } from "../_shared/contract/common.ts";
+// The worker protocol (`/functions/v1/worker-api`). Every route but health needs a worker token;
+// writes about a run are fenced in SQL and answer 409 lease_lost when the run is no longer this
+// worker's. Routes are declared in contract/routes/worker-api.ts; this file binds the handlers.
+import type { Context } from "hono";
 import { MountPath } from "../_shared/contract/jobs.ts";
-import {
-  ClaimRequest,
-  CompleteRunRequest,
-  EventBatch,
-  FailRunRequest,
-  HeartbeatRequest,
-  LogBatch,
-  RegisterWorkerRequest,
-  ResultUploadQuery,
-  StopWorkerRequest,
-  WorkerLogBatch,
-} from "../_shared/contract/worker-protocol.ts";
+import { WorkerApiRoutes as R, WORKER_API_ROUTES } from "../_shared/contract/routes/index.ts";
+import { RunOutcome, WorkerLogBatch } from "../_shared/contract/worker-protocol.ts";
+import { type Row, rowMapper } from "../_shared/db/row-mapper.ts";
 import { refuseDeclaredOversize } from "../_shared/files/file-ingest.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
-import { createBaseApp, parseWith, queryObject, readJson } from "../_shared/http/base-app.ts";
+import { createBaseApp, parseWith, readJson } from "../_shared/http/base-app.ts";
+import { noAuthentication, workerAuthenticator } from "../_shared/http/callers.ts";
+import { answer } from "../_shared/http/define-route.ts";
+import { mountRoutes } from "../_shared/http/mount.ts";
 import { claimOnce, describeClaim } from "./claim.ts";
-import { asWorker, requireWorker, type WorkerApiDeps, type WorkerEnv } from "./context.ts";
+import { asWorker, route, type WorkerApiDeps, type WorkerEnv } from "./context.ts";
 import { uploadResult } from "./results.ts";
 
 export type { WorkerApiDeps };
 
-const LOG_BATCH_MAX_BYTES = 8 * 1024 * 1024;
 // 500 lines × 2,000 characters, with room for JSON quoting.
 const WORKER_LOG_TEXT_MAX_BYTES = 1_100_000;
 
 export function makeApp(deps: WorkerApiDeps) {
-  const app = createBaseApp<WorkerEnv>({ basePath: "/worker-api", log: deps.log });
-  app.get("/health", (c) => c.json({ ok: true }));
-  app.use("*", requireWorker(deps));
-  app.route("/", lifecycleRoutes(deps));
-  app.route("/", runRoutes(deps));
+  const app = createBaseApp<WorkerEnv>({ basePath: WORKER_API_ROUTES.basePath, log: deps.log });
+  mountRoutes(app, workerApiRoutes(deps), {
+    authenticate: { public: noAuthentication, worker: workerAuthenticator(deps) },
+    declared: WORKER_API_ROUTES.routes,
+  });
   return app;
 }
 
+/** Every handler of the function, each bound to its declaration. */
+export function workerApiRoutes(deps: WorkerApiDeps) {
+  return [route(R.health, async () => ({ ok: true as const })), ...lifecycleRoutes(deps), ...runRoutes(deps)];
+}
+
 function lifecycleRoutes(deps: WorkerApiDeps) {
-  const app = new Hono<WorkerEnv>();
+  return [
+    route(R.register, async ({ c, body: b }) => {
+      const row = await asWorker(deps, c.get("principal"), async (tx) => {
+        const [r] = await tx<
+          { r: { worker_id: string; organization_id: string; requeued_run_ids: string[] } }[]
+        >`
+          select public.register_worker(${b.image}, ${b.provider}, ${b.pod_id}, ${b.hardware_type}, ${b.gpu_type},
+          ${b.gpu_count}, ${b.vram_gb}, ${b.cached_models}::text[]) as r`;
+        return r!.r;
+      });
+      const { leaseSeconds, heartbeatSeconds, maxClaimWaitMs } = deps.config;
+      return {
+        worker_id: row.worker_id,
+        organization_id: row.organization_id,
+        requeued_run_ids: row.requeued_run_ids,
+        timings: {
+          heartbeat_interval_ms: heartbeatSeconds * 1000,
+          lease_ms: leaseSeconds * 1000,
+          claim_wait_ms: maxClaimWaitMs,
+        },
+      };
+    }),
 
-  app.post("/register", async (c) => {
-    const b = parseWith(RegisterWorkerRequest, await readJson(c), "body");
-    const row = await asWorker(deps, c.get("principal"), async (tx) => {
-      const [r] =
-        await tx`select public.register_worker(${b.image}, ${b.provider}, ${b.pod_id}, ${b.hardware_type}, ${b.gpu_type},
-        ${b.gpu_count}, ${b.vram_gb}, ${b.cached_models}::text[]) as r`;
-      return r!.r as { worker_id: string; organization_id: string; requeued_run_ids: string[] };
-    });
-    const { leaseSeconds, heartbeatSeconds, maxClaimWaitMs } = deps.config;
-    return c.json({
-      ...row,
-      timings: {
-        heartbeat_interval_ms: heartbeatSeconds * 1000,
-        lease_ms: leaseSeconds * 1000,
-        claim_wait_ms: maxClaimWaitMs,
-      },
-    });
-  });
-
-  app.post("/heartbeat", async (c) => {
-    const b = parseWith(HeartbeatRequest, await readJson(c), "body");
-    const result = await asWorker(deps, c.get("principal"), async (tx) => {
-      const [r] =
-        await tx`select public.worker_heartbeat(${b.run_ids}::uuid[], ${deps.config.leaseSeconds}, ${b.cached_models ?? null}::text[]) as r`;
+    route(R.heartbeat, async ({ c, body: b }) => {
+      // worker_heartbeat returns the contract's HeartbeatResponse as jsonb; the mount checks it.
+      const [r] = await asWorker(
+        deps,
+        c.get("principal"),
+        (tx) => tx<
+          { r: { runs: { run_id: string; action: "continue" | "cancel" | "stop" }[]; shutdown: boolean } }[]
+        >`
+          select public.worker_heartbeat(${b.run_ids}::uuid[], ${deps.config.leaseSeconds}, ${b.cached_models ?? null}::text[]) as r`,
+      );
       return r!.r;
-    });
-    return c.json(result);
-  });
+    }),
 
-  app.post("/claim", async (c) => {
-    const { wait_ms } = parseWith(ClaimRequest, await readJson(c), "body");
-    const principal = c.get("principal");
-    const deadline = Date.now() + Math.min(wait_ms, deps.config.maxClaimWaitMs);
-    for (;;) {
-      const claimed = await claimOnce(deps, principal);
-      if (claimed) return c.json({ claim: await describeClaim(deps, claimed) });
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || c.req.raw.signal.aborted) return c.json({ claim: null });
-      // Wakes on a new pending job of this organization; the 1 s cap covers jobs that became
-      // claimable without a notification (e.g. another worker released its claim).
-      await deps.notifier.wait("ow_jobs", principal.organizationId, Math.min(remaining, 1000));
-    }
-  });
+    route(R.claim, async ({ c, body }) => {
+      const principal = c.get("principal");
+      const deadline = Date.now() + Math.min(body.wait_ms, deps.config.maxClaimWaitMs);
+      for (;;) {
+        const claimed = await claimOnce(deps, principal);
+        if (claimed) return { claim: await describeClaim(deps, claimed) };
+        const remaining = deadline - Date.now();
+        if (remaining <= 0 || c.req.raw.signal.aborted) return { claim: null };
+        // Wakes on a new pending job of this organization; the 1 s cap covers jobs that became
+        // claimable without a notification (e.g. another worker released its claim).
+        await deps.notifier.wait("ow_jobs", principal.organizationId, Math.min(remaining, 1000));
+      }
+    }),
 
-  app.post("/worker-logs", async (c) => {
-    const batch = await readWorkerLogBatch(c);
-    const accepted = await asWorker(deps, c.get("principal"), async (tx) => {
-      const [r] = await tx`select public.append_worker_logs(${batch.source}, ${batch.lines}::text[]) as n`;
-      return Number(r?.n ?? 0);
-    });
-    return c.json({ accepted });
-  });
+    route(R.workerLogs, async ({ c }) => {
+      const batch = await readWorkerLogBatch(c);
+      const [r] = await asWorker(
+        deps,
+        c.get("principal"),
+        (tx) =>
+          tx<{ n: number }[]>`select public.append_worker_logs(${batch.source}, ${batch.lines}::text[]) as n`,
+      );
+      return { accepted: r?.n ?? 0 };
+    }),
 
-  app.post("/stop", async (c) => {
-    const { reason } = parseWith(StopWorkerRequest, await readJson(c), "body");
-    await asWorker(deps, c.get("principal"), (tx) => tx`select public.stop_worker(${reason})`);
-    return c.json({ ok: true });
-  });
-
-  return app;
+    route(R.stop, async ({ c, body }) => {
+      await asWorker(deps, c.get("principal"), (tx) => tx`select public.stop_worker(${body.reason})`);
+      return { ok: true as const };
+    }),
+  ];
 }
 
 /** JSON `{source, lines}`, or the boot script's text/plain (each body line a `boot` line). */
@@ -116,63 +118,68 @@ async function readWorkerLogBatch(c: Context): Promise<WorkerLogBatch> {
 }
 
 function runRoutes(deps: WorkerApiDeps) {
-  const app = new Hono<WorkerEnv>();
-  const runId = (raw: string) => parseWith(Uuid, raw, "run id");
+  return [
+    route(R.runLogs, async ({ c, params, body: b }) => {
+      const [r] = await asWorker(
+        deps,
+        c.get("principal"),
+        (tx) => tx<{ accepted: boolean }[]>`
+          select public.append_run_logs(${params.run_id}, ${b.seq}, ${b.streams}, ${b.lines}::text[]) as accepted`,
+      );
+      return { accepted: r?.accepted === true };
+    }),
 
-  app.post("/runs/:run_id/logs", async (c) => {
-    const id = runId(c.req.param("run_id"));
-    const b = parseWith(LogBatch, await readJson(c, LOG_BATCH_MAX_BYTES), "body");
-    const accepted = await asWorker(deps, c.get("principal"), async (tx) => {
-      const [r] =
-        await tx`select public.append_run_logs(${id}, ${b.seq}, ${b.streams}, ${b.lines}::text[]) as accepted`;
-      return Boolean(r?.accepted);
-    });
-    return c.json({ accepted });
-  });
+    route(R.runEvents, async ({ c, params, body: b }) => {
+      const [r] = await asWorker(
+        deps,
+        c.get("principal"),
+        (tx) =>
+          tx<
+            { n: number }[]
+          >`select public.append_run_events(${params.run_id}, ${tx.json(b.events as never)}) as n`,
+      );
+      return { accepted: r?.n ?? 0 };
+    }),
 
-  app.post("/runs/:run_id/events", async (c) => {
-    const id = runId(c.req.param("run_id"));
-    const b = parseWith(EventBatch, await readJson(c, LOG_BATCH_MAX_BYTES), "body");
-    const accepted = await asWorker(deps, c.get("principal"), async (tx) => {
-      const [r] = await tx`select public.append_run_events(${id}, ${tx.json(b.events as never)}) as n`;
-      return Number(r?.n ?? 0);
-    });
-    return c.json({ accepted });
-  });
+    route(R.runResults, async ({ c, params, query }) => {
+      parseWith(MountPath, query.path, "path");
+      if (!c.req.raw.body)
+        throw new ApiError(400, "invalid_request", "the upload has no body", [
+          { path: "body", message: "required" },
+        ]);
+      refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
+      return answer(
+        201,
+        await uploadResult(deps, c.get("principal"), params.run_id, query.path, c.req.raw.body),
+      );
+    }),
 
-  app.post("/runs/:run_id/results", async (c) => {
-    const id = runId(c.req.param("run_id"));
-    const { path } = parseWith(ResultUploadQuery, queryObject(c), "query");
-    parseWith(MountPath, path, "path");
-    if (!c.req.raw.body)
-      throw new ApiError(400, "invalid_request", "the upload has no body", [
-        { path: "body", message: "required" },
-      ]);
-    refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
-    return c.json(await uploadResult(deps, c.get("principal"), id, path, c.req.raw.body), 201);
-  });
+    route(R.complete, async ({ c, params, body }) => {
+      const [r] = await asWorker(
+        deps,
+        c.get("principal"),
+        (tx) =>
+          tx`select job_status, will_retry from public.complete_run(${params.run_id}, ${body.exit_code})`,
+      );
+      return asOutcome(r);
+    }),
 
-  app.post("/runs/:run_id/complete", async (c) => {
-    const id = runId(c.req.param("run_id"));
-    const { exit_code } = parseWith(CompleteRunRequest, await readJson(c), "body");
-    const [r] = await asWorker(
-      deps,
-      c.get("principal"),
-      (tx) => tx`select * from public.complete_run(${id}, ${exit_code})`,
-    );
-    return c.json({ job_status: r?.job_status, will_retry: Boolean(r?.will_retry) });
-  });
+    route(R.fail, async ({ c, params, body: b }) => {
+      const [r] = await asWorker(
+        deps,
+        c.get("principal"),
+        (tx) =>
+          tx`select job_status, will_retry from public.fail_run(${params.run_id}, ${b.failure_kind}, ${b.message}, ${b.exit_code})`,
+      );
+      return asOutcome(r);
+    }),
+  ];
+}
 
-  app.post("/runs/:run_id/fail", async (c) => {
-    const id = runId(c.req.param("run_id"));
-    const b = parseWith(FailRunRequest, await readJson(c), "body");
-    const [r] = await asWorker(
-      deps,
-      c.get("principal"),
-      (tx) => tx`select * from public.fail_run(${id}, ${b.failure_kind}, ${b.message}, ${b.exit_code})`,
-    );
-    return c.json({ job_status: r?.job_status, will_retry: Boolean(r?.will_retry) });
-  });
+const asOutcomeRow = rowMapper(RunOutcome);
 
-  return app;
+/** complete_run / fail_run's one row (a fenced write that lost its lease raised lease_lost instead). */
+function asOutcome(row: Row | undefined): RunOutcome {
+  if (!row) throw new ApiError(409, "lease_lost", "the run is no longer held by this worker");
+  return asOutcomeRow(row);
 }

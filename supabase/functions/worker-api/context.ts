@@ -1,12 +1,12 @@
-import type { MiddlewareHandler } from "hono";
-import { authenticate, type Principal, requestSource } from "../_shared/auth/authenticate.ts";
+import type { Context } from "hono";
+import type { Principal } from "../_shared/auth/authenticate.ts";
 import type { SecretBox } from "../_shared/auth/secret-box.ts";
 import type { TokenSigner } from "../_shared/auth/token-signer.ts";
 import type { Notifier } from "../_shared/db/notifier.ts";
 import { type Sql, type Tx, withClaims } from "../_shared/db/session.ts";
 import type { FileStore } from "../_shared/files/file-store.ts";
-import { ApiError } from "../_shared/http/api-error.ts";
 import type { AppEnv } from "../_shared/http/base-app.ts";
+import { implementer } from "../_shared/http/define-route.ts";
 
 export interface WorkerApiConfig {
   leaseSeconds: number;
@@ -31,22 +31,10 @@ export type WorkerEnv = AppEnv & {
   Variables: { principal: Principal & { workerId: string; organizationId: string } };
 };
 
-/** Only worker-role tokens (bound to one worker id) may speak the worker protocol. */
-export function requireWorker(deps: WorkerApiDeps): MiddlewareHandler<WorkerEnv> {
-  return async (c, next) => {
-    const principal = await authenticate(
-      deps.sql,
-      deps.signer,
-      c.req.header("authorization"),
-      requestSource(c.req.raw.headers),
-    );
-    if (principal.tokenRole !== "worker" || !principal.workerId || !principal.organizationId) {
-      throw new ApiError(403, "forbidden", "the worker-api needs a worker token");
-    }
-    c.set("principal", principal as WorkerEnv["Variables"]["principal"]);
-    await next();
-  };
-}
+export type WorkerContext = Context<WorkerEnv>;
+
+/** Binds a handler to a declared route (contract/routes/worker-api.ts) with this app's context. */
+export const route = implementer<WorkerContext>();
 
 export function asWorker<T>(
   deps: WorkerApiDeps,

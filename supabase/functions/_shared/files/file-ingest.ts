@@ -3,16 +3,17 @@
 // stored once: the second upload returns the first one's row.
 import { DatasetValidator } from "../contract/dataset-validator.ts";
 import { hasContentRules } from "../contract/datasets.ts";
-import { type Tx, toWire } from "../db/session.ts";
+import { FileObject } from "../contract/files.ts";
+import { rowMapper } from "../db/row-mapper.ts";
+import type { Tx } from "../db/session.ts";
 import { ApiError } from "../http/api-error.ts";
 import { fileIdFromOrgHash, HashingCounter } from "./file-id.ts";
 import { type FileStore, objectKey, stagingKey } from "./file-store.ts";
 
 export const FILE_COLUMNS = "id, organization_id, filename, purpose, bytes, sha256, created_at";
 
-export function fileToWire(row: Record<string, unknown>) {
-  return { ...toWire(row), object: "file" };
-}
+/** A files row (FILE_COLUMNS, optionally job_id/run_id) as the contract's FileObject. */
+export const fileToWire = rowMapper(FileObject);
 
 export interface IngestResult {
   file: Record<string, unknown>;

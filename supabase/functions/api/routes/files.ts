@@ -1,15 +1,10 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import { FileId } from "../../_shared/contract/common.ts";
 import { DatasetValidator } from "../../_shared/contract/dataset-validator.ts";
 import { hasContentRules } from "../../_shared/contract/datasets.ts";
 import { FilePurpose } from "../../_shared/contract/enums.ts";
-import {
-  CompleteUploadRequest,
-  CreateUploadRequest,
-  FileListQuery,
-  FileUploadQuery,
-} from "../../_shared/contract/files.ts";
+import { FileUploadQuery } from "../../_shared/contract/files.ts";
+import { FileRoutes } from "../../_shared/contract/routes/index.ts";
+import type { Row } from "../../_shared/db/row-mapper.ts";
 import { fileContentResponse } from "../../_shared/files/file-content.ts";
 import { fileIdFromOrgHash } from "../../_shared/files/file-id.ts";
 import {
@@ -22,8 +17,9 @@ import {
 } from "../../_shared/files/file-ingest.ts";
 import { objectKey, stagingKey } from "../../_shared/files/file-store.ts";
 import { ApiError, notFound } from "../../_shared/http/api-error.ts";
-import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
-import { type ApiContext, type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
+import { parseWith } from "../../_shared/http/base-app.ts";
+import { answer } from "../../_shared/http/define-route.ts";
+import { type ApiContext, type ApiDeps, asCaller, callerOrg, route } from "../context.ts";
 import { decodeCursor, page } from "../pagination.ts";
 
 /** multipart bodies are parsed in memory by the runtime, so they get a smaller cap than raw streams. */
@@ -41,160 +37,157 @@ const PendingUpload = z.object({
 });
 
 export function fileRoutes(deps: ApiDeps) {
-  const app = new Hono<ApiEnv>();
-
-  app.post("/files", async (c) => {
-    const type = c.req.header("content-type") ?? "";
-    const { purpose, filename, body } = type.startsWith("multipart/form-data")
-      ? await multipartUpload(c.req.raw, queryObject(c))
-      : rawUpload(c.req.raw, queryObject(c));
-    refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
-    const org = await asCaller(deps, c, async (tx) => {
-      const id = await callerOrg(tx);
-      await tx`select internal.require_member(${id})`;
-      return id;
-    });
-    const staged = await stageStream(deps.store, {
-      org,
-      purpose,
-      filename,
-      body,
-      maxBytes: deps.config.maxUploadBytes,
-    });
-    const result = await asCaller(deps, c, (tx) => fileStaged(tx, deps.store, staged));
-    return c.json(fileToWire(result.file), result.created ? 201 : 200);
-  });
-
-  app.post("/files/uploads", async (c) => {
-    const body = parseWith(CreateUploadRequest, await readJson(c), "body");
-    if (body.bytes > deps.config.maxUploadBytes)
-      throw new ApiError(413, "payload_too_large", `the file exceeds ${deps.config.maxUploadBytes} bytes`);
-    // A dataset needs at least one row (DatasetValidator refuses an empty one at completion); say
-    // so now, before the client uploads nothing and learns it only after. Other purposes may be
-    // empty: an empty `__init__.py` is a real job file.
-    if (body.bytes === 0 && hasContentRules(body.purpose))
-      throw new ApiError(400, "invalid_request", `a ${body.purpose} dataset cannot be empty`, [
-        { path: "bytes", message: "must be at least 1 for a dataset" },
-      ]);
-    const result = await asCaller(deps, c, async (tx) => {
-      const org = await callerOrg(tx);
-      await tx`select internal.require_member(${org})`;
-      const fileId = fileIdFromOrgHash(body.purpose, body.org_sha256);
-      // Scoped to the caller's organization: ids are unique per organization only, so what another
-      // organization filed can neither block this upload nor be detected by it.
-      const [existing] =
-        await tx`select id from public.files where organization_id = ${org} and id = ${fileId}`;
-      if (existing) return { file_id: fileId, upload_url: null, upload_id: null, expires_at: null };
-      const staging = stagingKey(org, crypto.randomUUID());
-      const pending = {
+  return [
+    route(FileRoutes.upload, async ({ c, query }) => {
+      const type = c.req.header("content-type") ?? "";
+      const { purpose, filename, body } = type.startsWith("multipart/form-data")
+        ? await multipartUpload(c.req.raw, query)
+        : rawUpload(c.req.raw, query);
+      refuseDeclaredOversize(c.req.raw, deps.config.maxUploadBytes);
+      const org = await asCaller(deps, c, async (tx) => {
+        const id = await callerOrg(tx);
+        await tx`select internal.require_member(${id})`;
+        return id;
+      });
+      const staged = await stageStream(deps.store, {
         org,
-        file_id: fileId,
-        purpose: body.purpose,
-        filename: body.filename,
-        bytes: body.bytes,
-        sha256: body.sha256,
-        staging,
-      };
-      const uploadId = await deps.signer.sign({ upload: pending }, UPLOAD_URL_TTL);
-      const url = await deps.store.signedUploadUrl(staging, UPLOAD_URL_TTL);
-      return {
-        file_id: fileId,
-        upload_url: url,
-        upload_id: uploadId,
-        expires_at: new Date(Date.now() + UPLOAD_URL_TTL * 1000).toISOString(),
-      };
-    });
-    return c.json(result, 201);
-  });
+        purpose,
+        filename,
+        body,
+        maxBytes: deps.config.maxUploadBytes,
+      });
+      const result = await asCaller(deps, c, (tx) => fileStaged(tx, deps.store, staged));
+      return answer(result.created ? 201 : 200, fileToWire(result.file));
+    }),
 
-  // The documented path names the file; the bare path is kept for clients of the first version.
-  const complete = async (c: ApiContext) => {
-    const named = c.req.param("file_id") as string | undefined;
-    if (named !== undefined) parseWith(FileId, named, "file id");
-    const { upload_id } = parseWith(CompleteUploadRequest, await readJson(c, 16_384), "body");
-    const claims = await deps.signer.verify(upload_id).catch(() => {
-      throw new ApiError(400, "invalid_request", "upload_id is not valid or has expired", [
-        { path: "upload_id", message: "invalid" },
-      ]);
-    });
-    const pending = parseWith(PendingUpload, claims.upload, "upload_id");
-    const result = await asCaller(deps, c, async (tx) => {
-      const org = await callerOrg(tx);
-      if (org !== pending.org)
-        throw new ApiError(403, "forbidden", "this upload belongs to another organization");
-      await tx`select internal.require_member(${org})`;
-      const stored = await deps.store.stat(pending.staging);
-      if (!stored) throw new ApiError(409, "conflict", "nothing was uploaded to the signed URL yet");
-      if (stored.bytes !== pending.bytes) {
-        await deps.store.delete(pending.staging);
-        throw new ApiError(
-          400,
-          "invalid_request",
-          `uploaded ${stored.bytes} bytes but declared ${pending.bytes}`,
-          [{ path: "bytes", message: "size mismatch" }],
+    route(FileRoutes.createUpload, async ({ c, body }) => {
+      if (body.bytes > deps.config.maxUploadBytes)
+        throw new ApiError(413, "payload_too_large", `the file exceeds ${deps.config.maxUploadBytes} bytes`);
+      // A dataset needs at least one row (DatasetValidator refuses an empty one at completion); say
+      // so now, before the client uploads nothing and learns it only after. Other purposes may be
+      // empty: an empty `__init__.py` is a real job file.
+      if (body.bytes === 0 && hasContentRules(body.purpose))
+        throw new ApiError(400, "invalid_request", `a ${body.purpose} dataset cannot be empty`, [
+          { path: "bytes", message: "must be at least 1 for a dataset" },
+        ]);
+      const result = await asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        await tx`select internal.require_member(${org})`;
+        const fileId = fileIdFromOrgHash(body.purpose, body.org_sha256);
+        // Scoped to the caller's organization: ids are unique per organization only, so what another
+        // organization filed can neither block this upload nor be detected by it.
+        const [existing] =
+          await tx`select id from public.files where organization_id = ${org} and id = ${fileId}`;
+        if (existing) return { file_id: fileId, upload_url: null, upload_id: null, expires_at: null };
+        const staging = stagingKey(org, crypto.randomUUID());
+        const pending = {
+          org,
+          file_id: fileId,
+          purpose: body.purpose,
+          filename: body.filename,
+          bytes: body.bytes,
+          sha256: body.sha256,
+          staging,
+        };
+        const uploadId = await deps.signer.sign({ upload: pending }, UPLOAD_URL_TTL);
+        const url = await deps.store.signedUploadUrl(staging, UPLOAD_URL_TTL);
+        return {
+          file_id: fileId,
+          upload_url: url,
+          upload_id: uploadId,
+          expires_at: new Date(Date.now() + UPLOAD_URL_TTL * 1000).toISOString(),
+        };
+      });
+      return answer(201, result);
+    }),
+
+    // The documented path names the file; the bare path is kept for clients of the first version.
+    route(FileRoutes.completeUpload, async ({ c, params, body }) => {
+      const result = await completeUpload(deps, c, body.upload_id);
+      if (params.file_id !== result.id)
+        throw new ApiError(400, "invalid_request", "the upload_id is for another file", [
+          { path: "file_id", message: "does not match upload_id" },
+        ]);
+      return answer(result.created ? 201 : 200, result.file);
+    }),
+    route(FileRoutes.completeUploadUnnamed, async ({ c, body }) => {
+      const result = await completeUpload(deps, c, body.upload_id);
+      return answer(result.created ? 201 : 200, result.file);
+    }),
+
+    route(FileRoutes.list, async ({ c, query: q }) => {
+      const cursor = decodeCursor(q.cursor);
+      const rows = await asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        return tx.unsafe(
+          // job_id/run_id: the run that uploaded it as a result (its first `file` event), else null.
+          `select ${FILE_COLUMNS}, p.job_id, p.run_id from public.files f
+           left join lateral (select e.job_id, e.run_id from public.events e
+             where e.organization_id = f.organization_id and e.type = 'file' and e.data ->> 'file_id' = f.id
+             order by e.id limit 1) p on true
+           where f.organization_id = $1 and ($2::text is null or f.purpose = $2)
+           and ($3::timestamptz is null or (f.created_at, f.id) < ($3::timestamptz, $4::text))
+           order by f.created_at desc, f.id desc limit $5`,
+          [org, q.purpose ?? null, cursor?.t ?? null, cursor?.id ?? "", q.limit + 1],
         );
-      }
-      if (hasContentRules(pending.purpose)) await validateStored(deps, pending.staging, pending.purpose);
-      return fileStaged(tx, deps.store, { ...pending, id: pending.file_id });
-    });
-    if (named !== undefined && named !== result.file.id)
-      throw new ApiError(400, "invalid_request", "the upload_id is for another file", [
-        { path: "file_id", message: "does not match upload_id" },
-      ]);
-    return c.json(fileToWire(result.file), result.created ? 201 : 200);
-  };
-  app.post("/files/uploads/complete", complete);
-  app.post("/files/uploads/:file_id/complete", complete);
+      });
+      return page(rows, q.limit, fileToWire);
+    }),
 
-  app.get("/files", async (c) => {
-    const q = parseWith(FileListQuery, queryObject(c), "query");
-    const cursor = decodeCursor(q.cursor);
-    const rows = await asCaller(deps, c, async (tx) => {
-      const org = await callerOrg(tx);
-      return tx.unsafe(
-        // job_id/run_id: the run that uploaded it as a result (its first `file` event), else null.
-        `select ${FILE_COLUMNS}, p.job_id, p.run_id from public.files f
-         left join lateral (select e.job_id, e.run_id from public.events e
-           where e.organization_id = f.organization_id and e.type = 'file' and e.data ->> 'file_id' = f.id
-           order by e.id limit 1) p on true
-         where f.organization_id = $1 and ($2::text is null or f.purpose = $2)
-         and ($3::timestamptz is null or (f.created_at, f.id) < ($3::timestamptz, $4::text))
-         order by f.created_at desc, f.id desc limit $5`,
-        [org, q.purpose ?? null, cursor?.t ?? null, cursor?.id ?? "", q.limit + 1],
+    route(FileRoutes.retrieve, async ({ c, params }) => fileToWire(await findFile(deps, c, params.id))),
+
+    route(FileRoutes.content, async ({ c, params }) =>
+      fileContentResponse(deps.store, await findFile(deps, c, params.id), c.get("requestId")),
+    ),
+
+    route(FileRoutes.delete, async ({ c, params }) => {
+      const deleted = await asCaller(
+        deps,
+        c,
+        (tx) =>
+          tx<{ organization_id: string; id: string }[]>`delete from public.files
+            where organization_id = internal.caller_org() and id = ${params.id} returning organization_id, id`,
       );
-    });
-    return c.json(
-      page(rows as unknown as { created_at: unknown; id: unknown }[], q.limit, (r) =>
-        fileToWire(r as Record<string, unknown>),
-      ),
-    );
-  });
-
-  app.get("/files/:id", async (c) => c.json(fileToWire(await findFile(deps, c))));
-
-  app.get("/files/:id/content", async (c) =>
-    fileContentResponse(deps.store, await findFile(deps, c), c.get("requestId")),
-  );
-
-  app.delete("/files/:id", async (c) => {
-    const id = parseWith(FileId, c.req.param("id"), "file id");
-    const deleted = await asCaller(
-      deps,
-      c,
-      (tx) =>
-        tx`delete from public.files where organization_id = internal.caller_org() and id = ${id} returning organization_id, id`,
-    );
-    const row = deleted[0];
-    if (!row) throw notFound("file");
-    await deps.store.delete(objectKey(String(row.organization_id), String(row.id)));
-    return c.json({ id, deleted: true });
-  });
-
-  return app;
+      const row = deleted[0];
+      if (!row) throw notFound("file");
+      await deps.store.delete(objectKey(row.organization_id, row.id));
+      return { id: params.id, deleted: true as const };
+    }),
+  ];
 }
 
-async function findFile(deps: ApiDeps, c: Parameters<typeof asCaller>[1]) {
-  const id = parseWith(FileId, c.req.param("id"), "file id");
+/** Files what was PUT to a signed upload URL, once its size (and a dataset's rows) check out. */
+async function completeUpload(deps: ApiDeps, c: ApiContext, uploadId: string) {
+  const claims = await deps.signer.verify(uploadId).catch(() => {
+    throw new ApiError(400, "invalid_request", "upload_id is not valid or has expired", [
+      { path: "upload_id", message: "invalid" },
+    ]);
+  });
+  const pending = parseWith(PendingUpload, claims.upload, "upload_id");
+  const result = await asCaller(deps, c, async (tx) => {
+    const org = await callerOrg(tx);
+    if (org !== pending.org)
+      throw new ApiError(403, "forbidden", "this upload belongs to another organization");
+    await tx`select internal.require_member(${org})`;
+    const stored = await deps.store.stat(pending.staging);
+    if (!stored) throw new ApiError(409, "conflict", "nothing was uploaded to the signed URL yet");
+    if (stored.bytes !== pending.bytes) {
+      await deps.store.delete(pending.staging);
+      throw new ApiError(
+        400,
+        "invalid_request",
+        `uploaded ${stored.bytes} bytes but declared ${pending.bytes}`,
+        [{ path: "bytes", message: "size mismatch" }],
+      );
+    }
+    if (hasContentRules(pending.purpose)) await validateStored(deps, pending.staging, pending.purpose);
+    return fileStaged(tx, deps.store, { ...pending, id: pending.file_id });
+  });
+  const file = fileToWire(result.file);
+  return { id: file.id, file, created: result.created };
+}
+
+async function findFile(deps: ApiDeps, c: ApiContext, id: string): Promise<Row> {
   const rows = await asCaller(deps, c, (tx) =>
     tx.unsafe(
       `select ${FILE_COLUMNS} from public.files where organization_id = internal.caller_org() and id = $1`,
@@ -202,10 +195,12 @@ async function findFile(deps: ApiDeps, c: Parameters<typeof asCaller>[1]) {
     ),
   );
   if (!rows[0]) throw notFound("file");
-  return rows[0] as Record<string, unknown>;
+  return rows[0];
 }
 
-function rawUpload(request: Request, query: Record<string, string>) {
+type UploadQuery = { purpose?: string | undefined; filename?: string | undefined };
+
+function rawUpload(request: Request, query: UploadQuery) {
   const { purpose, filename } = parseWith(FileUploadQuery, query, "query");
   if (!request.body)
     throw new ApiError(400, "invalid_request", "the request has no body", [
@@ -214,7 +209,7 @@ function rawUpload(request: Request, query: Record<string, string>) {
   return { purpose, filename, body: request.body };
 }
 
-async function multipartUpload(request: Request, query: Record<string, string>) {
+async function multipartUpload(request: Request, query: UploadQuery) {
   const length = Number(request.headers.get("content-length") ?? "NaN");
   if (!(length <= MULTIPART_MAX_BYTES)) {
     throw new ApiError(

@@ -1,94 +1,84 @@
-import { Hono } from "hono";
-import { JobId } from "../../_shared/contract/common.ts";
-import { JobListQuery, JobSubmission } from "../../_shared/contract/jobs.ts";
+import { JobRoutes } from "../../_shared/contract/routes/index.ts";
+import type { Row } from "../../_shared/db/row-mapper.ts";
 import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
 import { canonicalHardwareList } from "../../_shared/hardware/hardware-list.ts";
 import { ApiError, notFound } from "../../_shared/http/api-error.ts";
-import { parseWith, queryObject, readJson } from "../../_shared/http/base-app.ts";
-import { type ApiContext, type ApiDeps, type ApiEnv, asCaller, callerOrg } from "../context.ts";
+import { answer } from "../../_shared/http/define-route.ts";
+import { type ApiContext, type ApiDeps, asCaller, callerOrg, route } from "../context.ts";
 import { decodeCursor, page } from "../pagination.ts";
 import { JOB_COLUMNS, jobToWire } from "./job-wire.ts";
 
-const MAX_SUBMISSION_BYTES = 2_000_000;
-
 export function jobRoutes(deps: ApiDeps) {
-  const app = new Hono<ApiEnv>();
+  return [
+    route(JobRoutes.submit, async ({ c, body: s }) => {
+      s.allowed_hardware = canonicalHardwareList(deps.hardware, s.allowed_hardware);
+      const row = await asCaller(deps, c, (tx) => submitJob(tx, s));
+      if (needsScaler(row)) deps.kickScaler?.();
+      const job = { ...jobToWire(row.job), created: row.created, reset: row.reset };
+      return answer(row.created ? 201 : 200, job);
+    }),
 
-  app.post("/jobs", async (c) => {
-    const s = parseWith(JobSubmission, await readJson(c, MAX_SUBMISSION_BYTES), "body");
-    s.allowed_hardware = canonicalHardwareList(deps.hardware, s.allowed_hardware);
-    const row = await asCaller(deps, c, (tx) => submitJob(tx, s));
-    if (needsScaler(row)) deps.kickScaler?.();
-    return c.json({ ...jobToWire(row.job), created: row.created, reset: row.reset }, row.created ? 201 : 200);
-  });
+    route(JobRoutes.list, async ({ c, query: q }) => {
+      const params = q.params === undefined ? null : parseParamsFilter(q.params);
+      const cursor = decodeCursor(q.cursor);
+      const rows = await asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        return tx.unsafe(
+          `select ${JOB_COLUMNS} from public.jobs
+           where organization_id = $1 and ($2::public.job_status is null or status = $2) and ($3::text is null or type = $3)
+             and ($4::jsonb is null or params @> $4::jsonb) and ($5::timestamptz is null or created_at > $5)
+             and ($6::timestamptz is null or created_at < $6)
+             and ($7::timestamptz is null or (created_at, id) < ($7::timestamptz, $8::text))
+           order by created_at desc, id desc limit $9`,
+          [
+            org,
+            q.status ?? null,
+            q.type ?? null,
+            params as never,
+            q.created_after ?? null,
+            q.created_before ?? null,
+            cursor?.t ?? null,
+            cursor?.id ?? "",
+            q.limit + 1,
+          ],
+        );
+      });
+      return page(rows, q.limit, jobToWire);
+    }),
 
-  app.get("/jobs", async (c) => {
-    const q = parseWith(JobListQuery, queryObject(c), "query");
-    const params = q.params === undefined ? null : parseParamsFilter(q.params);
-    const cursor = decodeCursor(q.cursor);
-    const rows = await asCaller(deps, c, async (tx) => {
-      const org = await callerOrg(tx);
-      return tx.unsafe(
-        `select ${JOB_COLUMNS} from public.jobs
-         where organization_id = $1 and ($2::public.job_status is null or status = $2) and ($3::text is null or type = $3)
-           and ($4::jsonb is null or params @> $4::jsonb) and ($5::timestamptz is null or created_at > $5)
-           and ($6::timestamptz is null or created_at < $6)
-           and ($7::timestamptz is null or (created_at, id) < ($7::timestamptz, $8::text))
-         order by created_at desc, id desc limit $9`,
-        [
-          org,
-          q.status ?? null,
-          q.type ?? null,
-          params as never,
-          q.created_after ?? null,
-          q.created_before ?? null,
-          cursor?.t ?? null,
-          cursor?.id ?? "",
-          q.limit + 1,
-        ],
+    route(JobRoutes.retrieve, async ({ c, params }) => jobToWire(await findJob(deps, c, params.id))),
+
+    route(JobRoutes.cancel, async ({ c, params }) => {
+      const row = await asCaller(
+        deps,
+        c,
+        async (tx) => (await tx`select to_jsonb(j) as job from public.cancel_job(${params.id}) j`)[0],
       );
-    });
-    return c.json(
-      page(rows as unknown as { created_at: unknown; id: unknown }[], q.limit, (r) =>
-        jobToWire(r as Record<string, unknown>),
-      ),
-    );
-  });
+      if (!row) throw notFound("job");
+      return jobToWire(row.job as Row);
+    }),
 
-  app.get("/jobs/:id", async (c) => c.json(jobToWire(await findJob(deps, c))));
-
-  app.post("/jobs/:id/cancel", async (c) => {
-    const id = parseWith(JobId, c.req.param("id"), "job id");
-    const row = await asCaller(
-      deps,
-      c,
-      async (tx) => (await tx`select to_jsonb(j) as job from public.cancel_job(${id}) j`)[0],
-    );
-    return c.json(jobToWire(row!.job as Record<string, unknown>));
-  });
-
-  app.post("/jobs/:id/restart", async (c) => {
-    const id = parseWith(JobId, c.req.param("id"), "job id");
-    const row = await asCaller(
-      deps,
-      c,
-      async (tx) => (await tx`select to_jsonb(j) as job from public.restart_job(${id}) j`)[0],
-    );
-    deps.kickScaler?.();
-    return c.json(jobToWire(row!.job as Record<string, unknown>));
-  });
-
-  return app;
+    route(JobRoutes.restart, async ({ c, params }) => {
+      const row = await asCaller(
+        deps,
+        c,
+        async (tx) => (await tx`select to_jsonb(j) as job from public.restart_job(${params.id}) j`)[0],
+      );
+      if (!row) throw notFound("job");
+      deps.kickScaler?.();
+      return jobToWire(row.job as Row);
+    }),
+  ];
 }
 
-export async function findJob(deps: ApiDeps, c: ApiContext): Promise<Record<string, unknown>> {
-  const id = parseWith(JobId, c.req.param("id"), "job id");
+/** The caller's job by id (RLS hides other organizations' jobs: they read as not found). */
+export async function findJob(deps: ApiDeps, c: ApiContext, id: string): Promise<Row> {
   const rows = await asCaller(deps, c, async (tx) => {
     await callerOrg(tx);
     return tx.unsafe(`select ${JOB_COLUMNS} from public.jobs where id = $1`, [id]);
   });
   if (!rows[0]) throw notFound("job");
-  return rows[0] as Record<string, unknown>;
+  return rows[0];
 }
 
 function parseParamsFilter(text: string): Record<string, unknown> {

@@ -1,13 +1,11 @@
 // Signed URLs of the local-disk FileStore: GET downloads, PUT uploads. The token in the path is a
 // short-lived JWT naming the object key and the operation, like Storage's signed URLs.
-import { Hono } from "hono";
+import { FileRoutes } from "../../_shared/contract/routes/index.ts";
 import { refuseDeclaredOversize } from "../../_shared/files/file-ingest.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
-import type { ApiDeps, ApiEnv } from "../context.ts";
+import { type ApiDeps, route } from "../context.ts";
 
 export function localFileRoutes(deps: ApiDeps) {
-  const app = new Hono<ApiEnv>();
-
   async function keyFor(token: string, op: "get" | "put"): Promise<string> {
     const claims = await deps.signer.verify(token).catch(() => {
       throw new ApiError(403, "forbidden", "this signed URL is not valid or has expired");
@@ -23,8 +21,8 @@ export function localFileRoutes(deps: ApiDeps) {
     return claims.lf_key;
   }
 
-  app.get("/local-files/:token", async (c) => {
-    const key = await keyFor(c.req.param("token"), "get");
+  const download = route(FileRoutes.localGet, async ({ params }) => {
+    const key = await keyFor(params.token, "get");
     const stat = await deps.store.stat(key);
     const stream = await deps.store.get(key);
     if (!stream || !stat) throw new ApiError(404, "not_found", "object not found");
@@ -33,8 +31,8 @@ export function localFileRoutes(deps: ApiDeps) {
     });
   });
 
-  app.put("/local-files/:token", async (c) => {
-    const key = await keyFor(c.req.param("token"), "put");
+  const upload = route(FileRoutes.localPut, async ({ c, params }) => {
+    const key = await keyFor(params.token, "put");
     if (!c.req.raw.body) throw new ApiError(400, "invalid_request", "the upload has no body");
     let bytes = 0;
     const limit = deps.config.maxUploadBytes;
@@ -50,17 +48,8 @@ export function localFileRoutes(deps: ApiDeps) {
       }),
     );
     const stored = await deps.store.put(key, capped);
-    return c.json({ key, bytes: stored.bytes });
+    return { key, bytes: stored.bytes };
   });
 
-  return app;
-}
-
-/** Mints the token for a local signed URL (used by the local-disk FileStore). */
-export function localUrlSigner(
-  signer: { sign(claims: Record<string, unknown>, ttl: number): Promise<string> },
-  publicUrl: string,
-) {
-  return async (key: string, op: "get" | "put", ttlSeconds: number) =>
-    `${publicUrl}/api/local-files/${await signer.sign({ lf_key: key, lf_op: op }, ttlSeconds)}`;
+  return [download, upload];
 }

@@ -1,11 +1,11 @@
 // Dependencies of the openai function: the api's database, signer and file store wiring, plus the
 // built-in jobs' Python scripts, carried in the bundle (a deployed function reads no repository files).
+import { hardwarePort, scaleKicker, signerFromEnv, storeFromEnv } from "../_runtime/function-deps.ts";
 import type { FunctionEnv } from "../_shared/config/env.ts";
 import { connectDatabase } from "../_shared/db/connect.ts";
-import type { OpenAIDeps } from "../openai/context.ts";
-import type { OpenAIEnvValues } from "../openai/env.ts";
-import { JOB_SCRIPTS } from "../openai/job-scripts.generated.ts";
-import { hardwarePort, scaleKicker, signerFromEnv, storeFromEnv } from "./function-deps.ts";
+import type { OpenAIDeps } from "./context.ts";
+import type { OpenAIEnvValues } from "./env.ts";
+import { JOB_SCRIPTS } from "./job-scripts.generated.ts";
 
 /** target → bytes of every script the SDK mounts into its built-in jobs (encoded on first use). */
 export function bundledJobScripts(): () => Promise<Record<string, Uint8Array>> {
