@@ -71,7 +71,7 @@ describe("route declarations", () => {
     expect(() =>
       mountRoutes(
         new Hono(),
-        [route(first!, async () => ({ ok: true })), route(second!, async () => ({}))],
+        [route(first!, async () => ({ ok: true }) as never), route(second!, async () => ({}) as never)],
         options,
       ),
     ).toThrow(/handled but not declared for this function \[openapi\]/);
