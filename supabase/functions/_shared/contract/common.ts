@@ -1,5 +1,14 @@
 import { z } from "zod";
 
+/**
+ * A closed list in answers that a client must still tolerate growing: the values we send today
+ * (documented in the OpenAPI document as the first choice, checked by the strict response tests),
+ * or any string (an old SDK must survive a new status).
+ */
+export function openEnum<E extends z.ZodEnum>(known: E) {
+  return z.union([known, z.string()]);
+}
+
 /** Timestamps travel as ISO-8601 strings. */
 export const Timestamp = z.string();
 

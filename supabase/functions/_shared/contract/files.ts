@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Cursor, Limit, Timestamp, Uuid } from "./common.ts";
+import { Cursor, Limit, openEnum, Timestamp, Uuid } from "./common.ts";
 import { FilePurpose } from "./enums.ts";
 
 export const FileObject = z.object({
@@ -7,7 +7,7 @@ export const FileObject = z.object({
   object: z.literal("file").default("file"),
   organization_id: Uuid,
   filename: z.string(),
-  purpose: z.string(),
+  purpose: openEnum(FilePurpose),
   bytes: z.number(),
   sha256: z.string(),
   created_at: Timestamp,

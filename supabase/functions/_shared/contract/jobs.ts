@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { Cursor, FileId, Limit, SecretName, Timestamp, Uuid } from "./common.ts";
-import { JobStatus } from "./enums.ts";
+import { Cursor, FileId, Limit, openEnum, SecretName, Timestamp, Uuid } from "./common.ts";
+import { FailureKind, JobStatus, RunStatus } from "./enums.ts";
 
 /** Job families double as id prefixes: `fine-tuning-3f2a…`. */
 export const JobType = z
@@ -138,7 +138,7 @@ export const Job = z.object({
   object: z.literal("job").default("job"),
   organization_id: Uuid,
   type: z.string(),
-  status: z.string(), // tolerant: JobStatus today, maybe more tomorrow
+  status: openEnum(JobStatus),
   image: z.string(),
   entrypoint: z.array(z.string()),
   params: JsonObject,
@@ -152,7 +152,7 @@ export const Job = z.object({
   secrets: z.array(z.string()),
   model: z.string().nullable(),
   outputs: JsonObject.nullable(),
-  failure_kind: z.string().nullable(),
+  failure_kind: openEnum(FailureKind).nullable(),
   failure_message: z.string().nullable(),
   /** Why a pending job still waits, as the scaler last saw it. */
   waiting_reason: z.string().nullable().optional(),
@@ -182,10 +182,10 @@ export const Run = z.object({
   job_id: z.string(),
   worker_id: z.string().nullable(),
   attempt: z.number(),
-  status: z.string(),
+  status: openEnum(RunStatus),
   lease_expires_at: Timestamp.nullable(),
   exit_code: z.number().nullable(),
-  failure_kind: z.string().nullable(),
+  failure_kind: openEnum(FailureKind).nullable(),
   failure_message: z.string().nullable(),
   started_at: Timestamp,
   finished_at: Timestamp.nullable(),

@@ -4,8 +4,8 @@
  * says the lease is gone the api answers 409 `lease_lost` and the worker must stop the job.
  */
 import { z } from "zod";
-import { FileId, JobId, Timestamp, Uuid } from "./common.ts";
-import { FailureKind, ProviderName } from "./enums.ts";
+import { FileId, JobId, openEnum, Timestamp, Uuid } from "./common.ts";
+import { FailureKind, JobStatus, ProviderName } from "./enums.ts";
 import { JsonObject } from "./jobs.ts";
 
 export const RegisterWorkerRequest = z.strictObject({
@@ -116,7 +116,7 @@ export const FailRunRequest = z.strictObject({
   message: z.string().max(10_000).default(""),
   exit_code: z.number().int().min(-255).max(255).nullable().default(null),
 });
-export const RunOutcome = z.object({ job_status: z.string(), will_retry: z.boolean() });
+export const RunOutcome = z.object({ job_status: openEnum(JobStatus), will_retry: z.boolean() });
 export type RunOutcome = z.infer<typeof RunOutcome>;
 
 export const ResultUploadQuery = z.strictObject({ path: z.string().min(1).max(500) });

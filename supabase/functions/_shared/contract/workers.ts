@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { Cursor, Limit, Timestamp, Uuid } from "./common.ts";
-import { WorkerStatus } from "./enums.ts";
+import { Cursor, Limit, openEnum, Timestamp, Uuid } from "./common.ts";
+import { ProviderName, WorkerStatus } from "./enums.ts";
 
 export const Worker = z.object({
   id: z.string(),
   organization_id: Uuid,
-  status: z.string(),
-  provider: z.string(),
+  status: openEnum(WorkerStatus),
+  provider: openEnum(ProviderName),
   pod_id: z.string().nullable(),
   image: z.string(),
   hardware_type: z.string().nullable(),
