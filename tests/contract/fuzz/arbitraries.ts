@@ -33,9 +33,12 @@ function stringArb(s: Json): fc.Arbitrary<string> {
 function numberArb(s: Json): fc.Arbitrary<number> {
   const min = typeof s.minimum === "number" ? s.minimum : -1e6;
   const max = typeof s.maximum === "number" ? s.maximum : 1e6;
-  if (s.type === "integer") return fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31) });
+  if (s.type === "integer")
+    return fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31) });
   if (s.multipleOf === 0.01)
-    return fc.integer({ min: Math.ceil(min * 100), max: Math.floor(Math.min(max, 1e7) * 100) }).map((n) => n / 100);
+    return fc
+      .integer({ min: Math.ceil(min * 100), max: Math.floor(Math.min(max, 1e7) * 100) })
+      .map((n) => n / 100);
   return fc.double({ min, max: Math.min(max, 1e9), noNaN: true, noDefaultInfinity: true });
 }
 
@@ -60,7 +63,10 @@ export function arbitraryFor(schema: Json | undefined): fc.Arbitrary<unknown> {
     case "array":
       return fc.array(arbitraryFor(schema.items as Json), {
         minLength: Number(schema.minItems ?? 0),
-        maxLength: Math.max(Number(schema.minItems ?? 0), Math.min(Number(schema.maxItems ?? MAX_ITEMS), MAX_ITEMS)),
+        maxLength: Math.max(
+          Number(schema.minItems ?? 0),
+          Math.min(Number(schema.maxItems ?? MAX_ITEMS), MAX_ITEMS),
+        ),
       });
     case "object": {
       const props = schema.properties as Record<string, Json> | undefined;

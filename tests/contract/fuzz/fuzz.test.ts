@@ -3,7 +3,7 @@
 // database. For every request: no 5xx; every answer matches its declared contract strictly (2xx)
 // or the error body; a request the route's schemas refuse is a 4xx; and a rejected request wrote
 // nothing (every table and the files directory compared before and after). OW_FUZZ_RUNS sets the
-// runs per route: 6 in npm test, 100 in `npm run fuzz`.
+// runs per route: 6 in npm test (a fixed seed), 100 with a random seed in `npm run fuzz`.
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,11 @@ import { databaseDigest } from "./digest.ts";
 import { type KnownValues, requestArb } from "./requests.ts";
 
 const RUNS = Number(process.env.OW_FUZZ_RUNS ?? 6);
-const SEED = Number(process.env.OW_FUZZ_SEED ?? Date.now() % 2 ** 31);
+// npm test replays one fixed seed, so CI sends the same requests every time (a failure found by a
+// random seed in `npm run fuzz` is replayed with OW_FUZZ_SEED and then fixed, not left to chance).
+const SEED = Number(
+  process.env.OW_FUZZ_SEED ?? (process.env.OW_FUZZ_RANDOM ? Date.now() % 2 ** 31 : 20261204),
+);
 const SCALE_SECRET = randomBytes(24).toString("hex");
 
 let stack: TestStack;
