@@ -5,6 +5,7 @@
 import { ErrorBody } from "../../supabase/functions/_shared/contract/errors.ts";
 import type { FunctionRoutes } from "../../supabase/functions/_shared/contract/routes/index.ts";
 import type { AnyContract } from "../../supabase/functions/_shared/http/define-route.ts";
+import type { LooseBody } from "../support/stack.ts";
 import { strictSchema } from "../support/strict-schema.ts";
 
 export interface CallOptions {
@@ -18,8 +19,8 @@ export interface CallOptions {
 
 export interface Answer {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely after the strict check
-  body: any;
+  /** Read loosely by the tests, after the strict check. */
+  body: LooseBody;
   text: string;
 }
 
@@ -106,6 +107,6 @@ export function routeCaller(baseUrl: string, tally: Tally) {
     if (problem)
       tally.problems.push(`${route.method.toUpperCase()} ${route.path} (${route.name}): ${problem}`);
     if (res.status < 300) tally.succeeded.add(route.name);
-    return { status: res.status, body: safeJson(text), text };
+    return { status: res.status, body: safeJson(text) as LooseBody, text };
   };
 }
