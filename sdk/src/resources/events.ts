@@ -1,7 +1,6 @@
 /** Events: the structured records a job's runs emitted (metrics, checkpoints, files). */
 import { Event } from "@contract";
-import { PagePromise } from "../core/pagination.ts";
-import { parseTolerant } from "../core/parse.ts";
+import type { PagePromise } from "../core/pagination.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
 export type { Event };
@@ -17,18 +16,7 @@ export interface EventListParams {
 export class Events extends APIResource {
   /** Oldest first, across all runs unless `run_id` is given. */
   list(jobId: string, params: EventListParams = {}, options: CallOptions = {}): PagePromise<Event> {
-    const { cursor: start, ...query } = params;
-    return new PagePromise(async (cursor) => {
-      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
-        {
-          ...options,
-          method: "GET",
-          path: `/api/jobs/${pathPart(jobId)}/events`,
-          query: { ...query, cursor: cursor ?? start },
-        },
-      );
-      return { ...page, data: (page.data ?? []).map((e) => parseTolerant(Event, e)) };
-    });
+    return this.listOf(`/api/jobs/${pathPart(jobId)}/events`, Event, { ...params }, options);
   }
 
   /** Every event's data merged in order (newest wins), optionally only the named fields. */

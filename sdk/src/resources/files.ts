@@ -5,7 +5,7 @@
  */
 import { CreateUploadResponse, FileObject } from "@contract";
 import { FileValidationError, IntegrityError } from "../core/errors.ts";
-import { PagePromise } from "../core/pagination.ts";
+import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { sha256Factory, sha256WithSuffix } from "../core/sha256.ts";
 import {
@@ -82,15 +82,7 @@ export class Files extends APIResource {
   }
 
   list(params: FileListParams = {}, options: CallOptions = {}): PagePromise<FileObject> {
-    return new PagePromise(async (cursor) => {
-      const page = await this.core.http.json<CursorPageBody>({
-        ...options,
-        method: "GET",
-        path: "/api/files",
-        query: { ...params, cursor },
-      });
-      return { ...page, data: (page.data ?? []).map((f) => parseTolerant(FileObject, f)) };
-    });
+    return this.listOf("/api/files", FileObject, { ...params }, options);
   }
 
   /** The raw bytes as a Response (follows the server's redirect to a signed URL). */
@@ -209,12 +201,6 @@ export class Files extends APIResource {
     checkIntegrity(file, sha256);
     return { fileId: file.id, file };
   }
-}
-
-interface CursorPageBody {
-  object: "list";
-  data: unknown[];
-  next_cursor: string | null;
 }
 
 function checkIntegrity(file: FileObject, sha256: string): void {

@@ -6,7 +6,7 @@ import {
   TERMINAL_JOB_STATUSES,
 } from "@contract";
 import { WaitTimeoutError } from "../core/errors.ts";
-import { PagePromise } from "../core/pagination.ts";
+import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { type DownloadProgress, downloadJob, type JobDownload } from "./job-download.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
@@ -72,17 +72,7 @@ export class Jobs extends APIResource {
   list(params: JobListParams = {}, options: CallOptions = {}): PagePromise<Job> {
     const { params: paramsFilter, ...rest } = params;
     const query = { ...rest, params: paramsFilter ? JSON.stringify(paramsFilter) : undefined };
-    return new PagePromise(async (cursor) => {
-      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
-        {
-          ...options,
-          method: "GET",
-          path: "/api/jobs",
-          query: { ...query, cursor },
-        },
-      );
-      return { ...page, data: (page.data ?? []).map((j) => parseTolerant(Job, j)) };
-    });
+    return this.listOf("/api/jobs", Job, query, options);
   }
 
   /** Jobs whose params contain `paramsSubset` (jsonb containment), newest first. */

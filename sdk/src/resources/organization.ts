@@ -1,6 +1,6 @@
 /** Who am I, the organization, and its members. */
 import { Me, Member, Organization as OrganizationSchema } from "@contract";
-import { PagePromise } from "../core/pagination.ts";
+import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
@@ -9,17 +9,7 @@ export type OrganizationInfo = OrganizationSchema;
 
 export class Members extends APIResource {
   list(options: CallOptions = {}): PagePromise<Member> {
-    return new PagePromise(async (cursor) => {
-      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
-        {
-          ...options,
-          method: "GET",
-          path: "/api/members",
-          query: { cursor },
-        },
-      );
-      return { ...page, data: (page.data ?? []).map((m) => parseTolerant(Member, m)) };
-    });
+    return this.listOf("/api/members", Member, {}, options);
   }
 
   async add(

@@ -1,6 +1,6 @@
 /** Organization secrets (admin). Values go in, only names come out. */
 import { Secret } from "@contract";
-import { PagePromise } from "../core/pagination.ts";
+import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
@@ -8,17 +8,7 @@ export type { Secret };
 
 export class Secrets extends APIResource {
   list(options: CallOptions = {}): PagePromise<Secret> {
-    return new PagePromise(async (cursor) => {
-      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
-        {
-          ...options,
-          method: "GET",
-          path: "/api/secrets",
-          query: { cursor },
-        },
-      );
-      return { ...page, data: (page.data ?? []).map((s) => parseTolerant(Secret, s)) };
-    });
+    return this.listOf("/api/secrets", Secret, {}, options);
   }
 
   /**

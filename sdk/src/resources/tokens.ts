@@ -1,7 +1,7 @@
 /** API tokens of the organization (admin). The secret appears only in create()'s answer. */
 import { ApiToken, CreatedToken, type CreateTokenRequest } from "@contract";
 import type { z } from "zod";
-import { PagePromise } from "../core/pagination.ts";
+import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
@@ -10,17 +10,7 @@ export type TokenCreateParams = z.input<typeof CreateTokenRequest>;
 
 export class Tokens extends APIResource {
   list(options: CallOptions = {}): PagePromise<ApiToken> {
-    return new PagePromise(async (cursor) => {
-      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
-        {
-          ...options,
-          method: "GET",
-          path: "/api/tokens",
-          query: { cursor },
-        },
-      );
-      return { ...page, data: (page.data ?? []).map((t) => parseTolerant(ApiToken, t)) };
-    });
+    return this.listOf("/api/tokens", ApiToken, {}, options);
   }
 
   async create(params: TokenCreateParams, options: CallOptions = {}): Promise<CreatedToken> {

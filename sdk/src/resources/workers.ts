@@ -3,7 +3,7 @@
  * what happened on a worker outside any run (boot, start, GPU health, registration, crash).
  */
 import { Worker, WorkerLogPage } from "@contract";
-import { PagePromise } from "../core/pagination.ts";
+import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
@@ -11,17 +11,7 @@ export type { Worker, WorkerLogPage };
 
 export class Workers extends APIResource {
   list(params: { status?: string; limit?: number } = {}, options: CallOptions = {}): PagePromise<Worker> {
-    return new PagePromise(async (cursor) => {
-      const page = await this.core.http.json<{ object: "list"; data: unknown[]; next_cursor: string | null }>(
-        {
-          ...options,
-          method: "GET",
-          path: "/api/workers",
-          query: { ...params, cursor },
-        },
-      );
-      return { ...page, data: (page.data ?? []).map((w) => parseTolerant(Worker, w)) };
-    });
+    return this.listOf("/api/workers", Worker, { ...params }, options);
   }
 
   async shutdown(workerId: string, options: CallOptions = {}): Promise<Worker> {
