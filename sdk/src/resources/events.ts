@@ -1,17 +1,13 @@
 /** Events: the structured records a job's runs emitted (metrics, checkpoints, files). */
-import { Event } from "@contract";
+import { Event, type EventListQuery } from "@contract";
+import type { ListParams } from "../core/list-params.ts";
 import type { PagePromise } from "../core/pagination.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
 export type { Event };
 
-export interface EventListParams {
-  run_id?: string;
-  type?: string;
-  limit?: number;
-  /** Start after this cursor (a previous page's `next_cursor`, or the last event id seen). */
-  cursor?: string;
-}
+/** `cursor`: start after it (a previous page's `next_cursor`, or the last event id seen). */
+export type EventListParams = ListParams<typeof EventListQuery>;
 
 export class Events extends APIResource {
   /** Oldest first, across all runs unless `run_id` is given. */

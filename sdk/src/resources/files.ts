@@ -3,8 +3,9 @@
  * in one streamed request, hashed on the way; large re-readable files use the signed-URL flow,
  * which also skips the upload entirely when the server already has the bytes.
  */
-import { CreateUploadResponse, FileObject } from "@contract";
+import { CreateUploadResponse, type FileListQuery, FileObject } from "@contract";
 import { FileValidationError, IntegrityError } from "../core/errors.ts";
+import type { ListParams } from "../core/list-params.ts";
 import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { sha256Factory, sha256WithSuffix } from "../core/sha256.ts";
@@ -36,10 +37,7 @@ export interface FileCreateParams extends CallOptions {
   largeFileThreshold?: number;
 }
 
-export interface FileListParams {
-  purpose?: string;
-  limit?: number;
-}
+export type FileListParams = ListParams<typeof FileListQuery>;
 
 export class Files extends APIResource {
   async create(params: FileCreateParams): Promise<FileObject> {

@@ -1,11 +1,13 @@
 /** Jobs: submit (idempotent by content id), look up, list, cancel, restart, and wait. */
 import {
   Job,
+  type JobListQuery,
   type JobSubmission,
   SubmitResult as SubmitResultSchema,
   TERMINAL_JOB_STATUSES,
 } from "@contract";
 import { WaitTimeoutError } from "../core/errors.ts";
+import type { ListParams } from "../core/list-params.ts";
 import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { type DownloadProgress, downloadJob, type JobDownload } from "./job-download.ts";
@@ -16,15 +18,10 @@ export type { DownloadProgress, Job, JobDownload, JobSubmission };
 /** The job plus whether this submission created it or reset a failed/canceled one. */
 export type SubmitResult = Job & { created?: boolean; reset?: boolean };
 
-export interface JobListParams {
-  status?: string;
-  type?: string;
-  /** Matches jobs whose params contain this object. */
+export type JobListParams = Omit<ListParams<typeof JobListQuery>, "params"> & {
+  /** Matches jobs whose params contain this object (sent as the query's JSON `params`). */
   params?: Record<string, unknown>;
-  created_after?: string;
-  created_before?: string;
-  limit?: number;
-}
+};
 
 export interface WaitProgress {
   job: Job;

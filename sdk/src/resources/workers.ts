@@ -2,7 +2,8 @@
  * Workers of the organization; shutdown asks one to finish its job and stop (admin); logs reads
  * what happened on a worker outside any run (boot, start, GPU health, registration, crash).
  */
-import { Worker, WorkerLogPage } from "@contract";
+import { Worker, type WorkerListQuery, WorkerLogPage } from "@contract";
+import type { ListParams } from "../core/list-params.ts";
 import type { PagePromise } from "../core/pagination.ts";
 import { parseTolerant } from "../core/parse.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
@@ -10,7 +11,7 @@ import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 export type { Worker, WorkerLogPage };
 
 export class Workers extends APIResource {
-  list(params: { status?: string; limit?: number } = {}, options: CallOptions = {}): PagePromise<Worker> {
+  list(params: ListParams<typeof WorkerListQuery> = {}, options: CallOptions = {}): PagePromise<Worker> {
     return this.listOf("/api/workers", Worker, { ...params }, options);
   }
 

@@ -108,7 +108,7 @@ export const workersList: Command = {
   async run(parsed, io) {
     noExtraPositionals(parsed, 0);
     const workers = await collect(
-      makeClient().workers.list({ status: stringFlag(parsed, "status") }),
+      makeClient().workers.list({ status: WorkerStatus.optional().parse(stringFlag(parsed, "status")) }),
       10_000,
     );
     if (parsed.flags.json) printJson(io, workers);

@@ -62,7 +62,10 @@ export const filesList: Command = {
     noExtraPositionals(parsed, 0);
     const limit = intFlag(parsed, "limit") ?? 50;
     const files = await collect(
-      makeClient().files.list({ purpose: stringFlag(parsed, "purpose"), limit: Math.min(limit, 1000) }),
+      makeClient().files.list({
+        purpose: FilePurpose.optional().parse(stringFlag(parsed, "purpose")),
+        limit: Math.min(limit, 1000),
+      }),
       limit,
     );
     if (parsed.flags.json) printJson(io, files);

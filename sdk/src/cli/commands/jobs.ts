@@ -20,7 +20,8 @@ export const jobsList: Command = {
     noExtraPositionals(parsed, 0);
     const limit = intFlag(parsed, "limit") ?? 50;
     const query = {
-      status: stringFlag(parsed, "status"),
+      // `choices` already refused anything else; parsing gives the value its enum type
+      status: JobStatus.optional().parse(stringFlag(parsed, "status")),
       type: stringFlag(parsed, "type"),
       limit: Math.min(limit, 1000),
     };
