@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { TableHead } from "@/components/table-head.tsx";
 import { useSession } from "@/lib/session-context.tsx";
 
-const STATUSES = ["", "pending", "in_progress", "completed", "failed", "canceled"];
+const STATUSES = ["", "pending", "in_progress", "completed", "failed", "canceled"] as const;
 const TYPES = new Set([
   "fine-tuning",
   "weighted-sft",
@@ -23,7 +23,7 @@ const PAGE_SIZE = 50;
 
 export default function JobsPage() {
   const { ow } = useSession();
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState<(typeof STATUSES)[number]>("");
   const [search, setSearch] = useState("");
   const [pages, setPages] = useState<CursorPage<Job>[]>([]);
   const [single, setSingle] = useState<Job[] | null>(null);
@@ -82,7 +82,10 @@ export default function JobsPage() {
       <div className="toolbar">
         <label>
           Status{" "}
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select
+            value={status}
+            onChange={(e) => setStatus(STATUSES.find((s) => s === e.target.value) ?? "")}
+          >
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s || "any"}
