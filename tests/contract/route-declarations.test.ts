@@ -11,11 +11,13 @@ import {
   SCALE_ROUTES,
   WORKER_API_ROUTES,
 } from "../../supabase/functions/_shared/contract/routes/index.ts";
+import { OPENAI_ROUTES } from "../../supabase/functions/_shared/contract/routes/openai.ts";
 import { createBaseApp } from "../../supabase/functions/_shared/http/base-app.ts";
 import { noAuthentication } from "../../supabase/functions/_shared/http/callers.ts";
 import { defineRoute, implementer } from "../../supabase/functions/_shared/http/define-route.ts";
 import { mountRoutes } from "../../supabase/functions/_shared/http/mount.ts";
 import { makeApp as makeApi } from "../../supabase/functions/api/app.ts";
+import { makeApp as makeOpenAI } from "../../supabase/functions/openai/app.ts";
 import { makeApp as makeScale } from "../../supabase/functions/scale/app.ts";
 import { makeApp as makeWorkerApi } from "../../supabase/functions/worker-api/app.ts";
 
@@ -27,6 +29,7 @@ describe("route declarations", () => {
       [API_ROUTES, makeApi({} as never)],
       [WORKER_API_ROUTES, makeWorkerApi({} as never)],
       [SCALE_ROUTES, makeScale({} as never)],
+      [{ basePath: "/openai/v1", routes: OPENAI_ROUTES }, makeOpenAI({} as never)],
     ] as const;
     for (const [group, app] of apps) {
       const served = app.routes
@@ -42,7 +45,7 @@ describe("route declarations", () => {
   });
 
   it("names every operation once", () => {
-    const names = ALL_FUNCTION_ROUTES.flatMap((g) => g.routes.map((r) => r.name));
+    const names = [...ALL_FUNCTION_ROUTES.flatMap((g) => g.routes), ...OPENAI_ROUTES].map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
   });
 

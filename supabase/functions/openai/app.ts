@@ -4,10 +4,13 @@
 import type { Context } from "hono";
 import type { OpenAIErrorBody } from "../_shared/contract/openai/common.ts";
 import { openAIErrorType } from "../_shared/contract/openai/common.ts";
+import { OPENAI_ROUTES, OpenAIRoutes } from "../_shared/contract/routes/openai.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
 import { asApiError, createBaseApp } from "../_shared/http/base-app.ts";
-import type { OpenAIDeps, OpenAIEnv } from "./context.ts";
-import { type AnyRoute, mountRoutes } from "./route.ts";
+import { memberAuthenticator, noAuthentication } from "../_shared/http/callers.ts";
+import { mountRoutes } from "../_shared/http/mount.ts";
+import { type OpenAIDeps, type OpenAIEnv, route } from "./context.ts";
+import { openAIQuery, parseParam } from "./request-parsing.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { fileRoutes } from "./routes/files.ts";
@@ -16,9 +19,10 @@ import { modelRoutes } from "./routes/models.ts";
 
 export type { OpenAIDeps };
 
-/** Every route of the function, as declared (docs and tests read this list). */
-export function openAIRoutes(deps: OpenAIDeps): AnyRoute[] {
+/** Every route's handler; mountRoutes checks they match the declarations one to one. */
+function openAIRoutes(deps: OpenAIDeps) {
   return [
+    route(OpenAIRoutes.health, async () => ({ ok: true as const })),
     ...fileRoutes(deps),
     ...fineTuningRoutes(deps),
     ...batchRoutes(deps),
@@ -36,8 +40,12 @@ export function makeApp(deps: OpenAIDeps) {
       new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
     ),
   );
-  app.get("/health", (c) => c.json({ ok: true }));
-  mountRoutes(app, deps, openAIRoutes(deps));
+  mountRoutes(app, openAIRoutes(deps), {
+    authenticate: { public: noAuthentication, member: memberAuthenticator(deps) },
+    query: (c) => openAIQuery(c.req.url),
+    parse: parseParam,
+    declared: OPENAI_ROUTES,
+  });
   return app;
 }
 

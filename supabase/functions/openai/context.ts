@@ -6,6 +6,7 @@ import type { TokenSigner } from "../_shared/auth/token-signer.ts";
 import { type Sql, type Tx, withClaims } from "../_shared/db/session.ts";
 import type { FileStore } from "../_shared/files/file-store.ts";
 import type { AppEnv } from "../_shared/http/base-app.ts";
+import { implementer } from "../_shared/http/define-route.ts";
 
 export interface OpenAIConfig {
   maxUploadBytes: number;
@@ -33,6 +34,9 @@ export interface OpenAIDeps {
 
 export type OpenAIEnv = AppEnv & { Variables: { principal: Principal } };
 export type OpenAIContext = Context<OpenAIEnv>;
+
+/** Binds a handler to its declaration in contract/routes/openai.ts. */
+export const route = implementer<OpenAIContext>();
 
 /** Runs fn as the caller (role authenticated + their claims), in one transaction. */
 export function asCaller<T>(deps: OpenAIDeps, c: OpenAIContext, fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,10 +1,6 @@
-// batches.create / retrieve / list / cancel. A batch runs as one of our `inference` jobs over a
-// conversations file made from the requests; its output and error files are assembled in
-// OpenAI's batch output format when it is first read after the job completed.
-import { z } from "zod";
-import { JobId } from "../../_shared/contract/common.ts";
 import { JobSubmission } from "../../_shared/contract/jobs.ts";
-import { Batch, BatchCreate, BatchList, BatchListQuery } from "../../_shared/contract/openai/batches.ts";
+import type { BatchCreate } from "../../_shared/contract/openai/batches.ts";
+import { OpenAIRoutes } from "../../_shared/contract/routes/openai.ts";
 import { callerOrg } from "../../_shared/db/caller-org.ts";
 import type { Tx } from "../../_shared/db/session.ts";
 import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
@@ -17,13 +13,10 @@ import { finalizeBatch } from "../batches/output.ts";
 import { inferenceSubmission } from "../batches/submission.ts";
 import { BATCH_COLUMNS, batchToOpenAI } from "../batches/wire.ts";
 import { builtinScriptMounts } from "../builtin-mounts.ts";
-import { asCaller, type OpenAIContext, type OpenAIDeps } from "../context.ts";
+import { asCaller, type OpenAIContext, type OpenAIDeps, route } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
 import { listPage } from "../pagination.ts";
-import { route } from "../route.ts";
 import { findFile } from "./files.ts";
-
-const BatchPath = z.strictObject({ batch_id: JobId });
 
 async function findBatch(tx: Tx, org: string, id: string) {
   const [row] = await tx.unsafe(
@@ -122,74 +115,42 @@ function retrieveBatch(deps: OpenAIDeps, c: OpenAIContext, id: string) {
 
 export function batchRoutes(deps: OpenAIDeps) {
   return [
-    route({
-      method: "post",
-      path: "/batches",
-      summary: "Create a batch of /v1/chat/completions requests (one `inference` job)",
-      who: "member",
-      body: BatchCreate,
-      maxBodyBytes: 100_000,
-      response: Batch,
-      handle: ({ c, body }) =>
-        idempotent(
-          deps,
-          c,
-          "POST /batches",
-          body,
-          () => createBatch(deps, c, body),
-          (id) => retrieveBatch(deps, c, id),
-        ),
-    }),
-    route({
-      method: "get",
-      path: "/batches",
-      summary: "List batches, newest first",
-      who: "member",
-      query: BatchListQuery,
-      response: BatchList,
-      async handle({ c, query }) {
-        return asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          const toPage = await listPage(tx, {
-            table: "openai.batches",
-            as: "b",
-            join: "join public.jobs j on j.id = b.id",
-            columns: BATCH_COLUMNS,
-            org,
-            after: query.after,
-            limit: query.limit,
-          });
-          const page = toPage((row) => row);
-          const data = [];
-          for (const r of page.data) data.push(batchToOpenAI(await readable(deps, tx, r)));
-          return { ...page, data };
+    route(OpenAIRoutes.batchesCreate, ({ c, body }) =>
+      idempotent(
+        deps,
+        c,
+        "POST /batches",
+        body,
+        () => createBatch(deps, c, body),
+        (id) => retrieveBatch(deps, c, id),
+      ),
+    ),
+    route(OpenAIRoutes.batchesList, async ({ c, query }) => {
+      return asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        const toPage = await listPage(tx, {
+          table: "openai.batches",
+          as: "b",
+          join: "join public.jobs j on j.id = b.id",
+          columns: BATCH_COLUMNS,
+          org,
+          after: query.after,
+          limit: query.limit,
         });
-      },
+        const page = toPage((row) => row);
+        const data = [];
+        for (const r of page.data) data.push(batchToOpenAI(await readable(deps, tx, r)));
+        return { ...page, data };
+      });
     }),
-    route({
-      method: "get",
-      path: "/batches/:batch_id",
-      summary: "Retrieve a batch",
-      who: "member",
-      params: BatchPath,
-      response: Batch,
-      handle: ({ c, params }) => retrieveBatch(deps, c, params.batch_id),
-    }),
-    route({
-      method: "post",
-      path: "/batches/:batch_id/cancel",
-      summary: "Cancel a batch (public.cancel_job)",
-      who: "member",
-      params: BatchPath,
-      response: Batch,
-      async handle({ c, params }) {
-        return asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          await findBatch(tx, org, params.batch_id);
-          await tx`select public.cancel_job(${params.batch_id})`;
-          return batchToOpenAI(await findBatch(tx, org, params.batch_id));
-        });
-      },
+    route(OpenAIRoutes.batchesRetrieve, ({ c, params }) => retrieveBatch(deps, c, params.batch_id)),
+    route(OpenAIRoutes.batchesCancel, async ({ c, params }) => {
+      return asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        await findBatch(tx, org, params.batch_id);
+        await tx`select public.cancel_job(${params.batch_id})`;
+        return batchToOpenAI(await findBatch(tx, org, params.batch_id));
+      });
     }),
   ];
 }

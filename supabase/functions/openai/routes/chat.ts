@@ -4,7 +4,8 @@
 // after submitting one when the organization allows on-demand serving; otherwise a 404 naming model.
 
 import { JobSubmission } from "../../_shared/contract/jobs.ts";
-import { ChatCompletion, ChatCompletionRequest } from "../../_shared/contract/openai/chat.ts";
+import { ChatCompletion, type ChatCompletionRequest } from "../../_shared/contract/openai/chat.ts";
+import { OpenAIRoutes } from "../../_shared/contract/routes/openai.ts";
 import { callerOrg } from "../../_shared/db/caller-org.ts";
 import type { Tx } from "../../_shared/db/session.ts";
 import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
@@ -16,9 +17,8 @@ import {
   DEPLOY_DEFAULTS,
 } from "../../_shared/jobs/api-params.ts";
 import { builtinScriptMounts } from "../builtin-mounts.ts";
-import { asCaller, type OpenAIContext, type OpenAIDeps } from "../context.ts";
+import { asCaller, type OpenAIContext, type OpenAIDeps, route } from "../context.ts";
 import { type Deployment, deploymentsOf } from "../deployments.ts";
-import { route } from "../route.ts";
 
 /** Seconds a client is told to wait for a deployment that is starting. */
 const STARTING_RETRY_AFTER_S = 20;
@@ -126,16 +126,5 @@ async function forward(deps: OpenAIDeps, c: OpenAIContext, body: ChatCompletionR
 }
 
 export function chatRoutes(deps: OpenAIDeps) {
-  return [
-    route({
-      method: "post",
-      path: "/chat/completions",
-      summary: "Chat with the organization's deployment of `model` (streaming included)",
-      who: "member",
-      body: ChatCompletionRequest,
-      maxBodyBytes: 10_000_000,
-      response: ChatCompletion,
-      handle: ({ c, body }) => forward(deps, c, body),
-    }),
-  ];
+  return [route(OpenAIRoutes.chatCompletionsCreate, ({ c, body }) => forward(deps, c, body))];
 }

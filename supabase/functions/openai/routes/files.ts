@@ -3,17 +3,14 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { z } from "zod";
 import { hex } from "../../_shared/auth/hashing.ts";
-import { FileId } from "../../_shared/contract/common.ts";
 import type { FilePurpose } from "../../_shared/contract/enums.ts";
 import {
   OPENAI_PURPOSE,
   OpenAIFileCreateFields,
-  OpenAIFileDeleted,
-  OpenAIFileList,
-  OpenAIFileListQuery,
-  OpenAIFileObject,
+  type OpenAIFileObject,
   ourPurposes,
 } from "../../_shared/contract/openai/files.ts";
+import { OpenAIRoutes } from "../../_shared/contract/routes/openai.ts";
 import { callerOrg } from "../../_shared/db/caller-org.ts";
 import type { Tx } from "../../_shared/db/session.ts";
 import { fileContentResponse } from "../../_shared/files/file-content.ts";
@@ -25,15 +22,13 @@ import {
 } from "../../_shared/files/file-ingest.ts";
 import { objectKey } from "../../_shared/files/file-store.ts";
 import { ApiError, notFound } from "../../_shared/http/api-error.ts";
-import { asCaller, type OpenAIContext, type OpenAIDeps, unix } from "../context.ts";
+import { asCaller, type OpenAIContext, type OpenAIDeps, route, unix } from "../context.ts";
 import { idempotencyKey, idempotent } from "../idempotency.ts";
 import { listPage } from "../pagination.ts";
-import { parseParam, route } from "../route.ts";
+import { parseParam } from "../request-parsing.ts";
 
 /** multipart bodies are parsed in memory by the runtime (the native api's cap). */
 const MULTIPART_MAX_BYTES = 100 * 1024 * 1024;
-
-export const FilePath = z.strictObject({ file_id: FileId });
 
 export function fileToOpenAI(row: Record<string, unknown>): OpenAIFileObject {
   const purpose = String(row.purpose);
@@ -92,90 +87,50 @@ function retrieveFile(deps: OpenAIDeps, c: OpenAIContext, id: string) {
 
 export function fileRoutes(deps: OpenAIDeps) {
   return [
-    route({
-      method: "post",
-      path: "/files",
-      summary: "Upload a file (multipart `file` + `purpose` fine-tune | batch)",
-      who: "member",
-      body: "multipart/form-data",
-      response: OpenAIFileObject,
-      async handle({ c }) {
-        const upload = await readUpload(c.req.raw);
-        const create = () => createFile(deps, c, upload);
-        if (idempotencyKey(c) === null) return create();
-        // The request's fingerprint covers the content: a key reused for other bytes is a conflict.
-        const digest = hex(sha256(new Uint8Array(await upload.blob.arrayBuffer())));
-        const print = { purpose: upload.purpose, filename: upload.filename, sha256: digest };
-        return idempotent(deps, c, "POST /files", print, create, (id) => retrieveFile(deps, c, id));
-      },
+    route(OpenAIRoutes.filesCreate, async ({ c }) => {
+      const upload = await readUpload(c.req.raw);
+      const create = () => createFile(deps, c, upload);
+      if (idempotencyKey(c) === null) return create();
+      // The request's fingerprint covers the content: a key reused for other bytes is a conflict.
+      const digest = hex(sha256(new Uint8Array(await upload.blob.arrayBuffer())));
+      const print = { purpose: upload.purpose, filename: upload.filename, sha256: digest };
+      return idempotent(deps, c, "POST /files", print, create, (id) => retrieveFile(deps, c, id));
     }),
-    route({
-      method: "get",
-      path: "/files",
-      summary: "List files (purpose, order, after, limit)",
-      who: "member",
-      query: OpenAIFileListQuery,
-      response: OpenAIFileList,
-      async handle({ c, query }) {
-        const purposes = query.purpose === undefined ? null : ourPurposes(query.purpose);
-        const rows = await asCaller(deps, c, async (tx) =>
-          listPage(tx, {
-            table: "public.files",
-            columns: FILE_COLUMNS,
-            org: await callerOrg(tx),
-            filter: "($4::text[] is null or purpose = any ($4::text[]))",
-            filterValues: [purposes],
-            after: query.after,
-            limit: query.limit,
-            order: query.order,
-          }),
-        );
-        return rows(fileToOpenAI);
-      },
+    route(OpenAIRoutes.filesList, async ({ c, query }) => {
+      const purposes = query.purpose === undefined ? null : ourPurposes(query.purpose);
+      const rows = await asCaller(deps, c, async (tx) =>
+        listPage(tx, {
+          table: "public.files",
+          columns: FILE_COLUMNS,
+          org: await callerOrg(tx),
+          filter: "($4::text[] is null or purpose = any ($4::text[]))",
+          filterValues: [purposes],
+          after: query.after,
+          limit: query.limit,
+          order: query.order,
+        }),
+      );
+      return rows(fileToOpenAI);
     }),
-    route({
-      method: "get",
-      path: "/files/:file_id",
-      summary: "Retrieve a file",
-      who: "member",
-      params: FilePath,
-      response: OpenAIFileObject,
-      async handle({ c, params }) {
-        return fileToOpenAI(
-          await asCaller(deps, c, async (tx) => findFile(tx, await callerOrg(tx), params.file_id)),
-        );
-      },
+    route(OpenAIRoutes.filesRetrieve, async ({ c, params }) => {
+      return fileToOpenAI(
+        await asCaller(deps, c, async (tx) => findFile(tx, await callerOrg(tx), params.file_id)),
+      );
     }),
-    route({
-      method: "get",
-      path: "/files/:file_id/content",
-      summary: "The file's bytes",
-      who: "member",
-      params: FilePath,
-      response: z.instanceof(Uint8Array),
-      async handle({ c, params }) {
-        const file = await asCaller(deps, c, async (tx) => findFile(tx, await callerOrg(tx), params.file_id));
-        return fileContentResponse(deps.store, file, c.get("requestId"));
-      },
+    route(OpenAIRoutes.filesContent, async ({ c, params }) => {
+      const file = await asCaller(deps, c, async (tx) => findFile(tx, await callerOrg(tx), params.file_id));
+      return fileContentResponse(deps.store, file, c.get("requestId"));
     }),
-    route({
-      method: "delete",
-      path: "/files/:file_id",
-      summary: "Delete a file",
-      who: "member",
-      params: FilePath,
-      response: OpenAIFileDeleted,
-      async handle({ c, params }) {
-        const deleted = await asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          await findFile(tx, org, params.file_id);
-          return tx`delete from public.files where organization_id = ${org} and id = ${params.file_id} returning organization_id, id`;
-        });
-        const row = deleted[0];
-        if (!row) throw notFound("file");
-        await deps.store.delete(objectKey(String(row.organization_id), String(row.id)));
-        return { id: params.file_id, object: "file" as const, deleted: true };
-      },
+    route(OpenAIRoutes.filesDelete, async ({ c, params }) => {
+      const deleted = await asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        await findFile(tx, org, params.file_id);
+        return tx`delete from public.files where organization_id = ${org} and id = ${params.file_id} returning organization_id, id`;
+      });
+      const row = deleted[0];
+      if (!row) throw notFound("file");
+      await deps.store.delete(objectKey(String(row.organization_id), String(row.id)));
+      return { id: params.file_id, object: "file" as const, deleted: true };
     }),
   ];
 }

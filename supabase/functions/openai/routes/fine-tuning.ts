@@ -1,36 +1,25 @@
-// fine_tuning.jobs: create / list / retrieve / cancel / list events / list checkpoints. A job here
-// is our built-in `fine-tuning` job (same id); creation goes through public.submit_job, so a
-// retried create — the client retries POSTs on timeouts and 5xx — returns the same job.
-import { z } from "zod";
-import { FileId, JobId } from "../../_shared/contract/common.ts";
+import { FileId } from "../../_shared/contract/common.ts";
 import { JobSubmission } from "../../_shared/contract/jobs.ts";
 import {
-  CheckpointListQuery,
-  EventListQuery,
-  FineTuningJob,
-  FineTuningJobCheckpointList,
-  FineTuningJobCreate,
-  FineTuningJobEventList,
-  FineTuningJobList,
-  FineTuningJobListQuery,
+  type FineTuningJob,
+  type FineTuningJobCreate,
   jobStatusOf,
 } from "../../_shared/contract/openai/fine-tuning.ts";
+import { OpenAIRoutes } from "../../_shared/contract/routes/openai.ts";
 import { callerOrg } from "../../_shared/db/caller-org.ts";
 import type { Tx } from "../../_shared/db/session.ts";
 import { needsScaler, submitJob } from "../../_shared/db/submit-job.ts";
 import { canonicalHardwareList } from "../../_shared/hardware/hardware-list.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
 import { builtinScriptMounts, scriptMountIds } from "../builtin-mounts.ts";
-import { asCaller, type OpenAIContext, type OpenAIDeps } from "../context.ts";
+import { asCaller, type OpenAIContext, type OpenAIDeps, route } from "../context.ts";
 import { checkpointsOf, eventsOf } from "../fine-tuning/events.ts";
 import { fineTuningSubmission } from "../fine-tuning/submission.ts";
 import { FINE_TUNING_COLUMNS, fineTuningJobToOpenAI, resultFilesOf } from "../fine-tuning/wire.ts";
 import { idempotent } from "../idempotency.ts";
 import { listPage, pageOf } from "../pagination.ts";
-import { route } from "../route.ts";
 import { findFile } from "./files.ts";
 
-const JobPath = z.strictObject({ fine_tuning_job_id: JobId });
 const FINE_TUNING_TYPE = "fine-tuning";
 
 /** The caller's fine-tuning job, or a 404 naming the id. */
@@ -101,117 +90,69 @@ function retrieveJob(deps: OpenAIDeps, c: OpenAIContext, id: string): Promise<Fi
 
 export function fineTuningRoutes(deps: OpenAIDeps) {
   return [
-    route({
-      method: "post",
-      path: "/fine_tuning/jobs",
-      summary: "Create a fine-tuning job (our built-in `fine-tuning` job)",
-      who: "member",
-      body: FineTuningJobCreate,
-      maxBodyBytes: 1_000_000,
-      response: FineTuningJob,
-      handle: ({ c, body }) =>
-        idempotent(
-          deps,
-          c,
-          "POST /fine_tuning/jobs",
-          body,
-          () => createJob(deps, c, body),
-          (id) => retrieveJob(deps, c, id),
-        ),
-    }),
-    route({
-      method: "get",
-      path: "/fine_tuning/jobs",
-      summary: "List fine-tuning jobs, newest first (after, limit, metadata[k]=v, status)",
-      who: "member",
-      query: FineTuningJobListQuery,
-      response: FineTuningJobList,
-      async handle({ c, query }) {
-        return asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          const toPage = await listPage(tx, {
-            table: "public.jobs",
-            columns: FINE_TUNING_COLUMNS,
-            org,
-            filter: `type = $4 and ($5::jsonb is null or params @> $5::jsonb)
+    route(OpenAIRoutes.fineTuningCreate, ({ c, body }) =>
+      idempotent(
+        deps,
+        c,
+        "POST /fine_tuning/jobs",
+        body,
+        () => createJob(deps, c, body),
+        (id) => retrieveJob(deps, c, id),
+      ),
+    ),
+    route(OpenAIRoutes.fineTuningList, async ({ c, query }) => {
+      return asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        const toPage = await listPage(tx, {
+          table: "public.jobs",
+          columns: FINE_TUNING_COLUMNS,
+          org,
+          filter: `type = $4 and ($5::jsonb is null or params @> $5::jsonb)
               and ($6::public.job_status is null or status = $6::public.job_status)`,
-            filterValues: [
-              FINE_TUNING_TYPE,
-              query.metadata ? { meta: query.metadata } : null,
-              query.status ? jobStatusOf(query.status) : null,
-            ],
-            after: query.after,
-            limit: query.limit,
-          });
-          const page = toPage((row) => row);
-          const files = await resultFilesOf(
-            tx,
-            org,
-            page.data.map((r) => String(r.id)),
-          );
-          return {
-            ...page,
-            data: page.data.map((r) => fineTuningJobToOpenAI(r, files.get(String(r.id)) ?? [])),
-          };
+          filterValues: [
+            FINE_TUNING_TYPE,
+            query.metadata ? { meta: query.metadata } : null,
+            query.status ? jobStatusOf(query.status) : null,
+          ],
+          after: query.after,
+          limit: query.limit,
         });
-      },
+        const page = toPage((row) => row);
+        const files = await resultFilesOf(
+          tx,
+          org,
+          page.data.map((r) => String(r.id)),
+        );
+        return {
+          ...page,
+          data: page.data.map((r) => fineTuningJobToOpenAI(r, files.get(String(r.id)) ?? [])),
+        };
+      });
     }),
-    route({
-      method: "get",
-      path: "/fine_tuning/jobs/:fine_tuning_job_id",
-      summary: "Retrieve a fine-tuning job",
-      who: "member",
-      params: JobPath,
-      response: FineTuningJob,
-      handle: ({ c, params }) => retrieveJob(deps, c, params.fine_tuning_job_id),
+    route(OpenAIRoutes.fineTuningRetrieve, ({ c, params }) =>
+      retrieveJob(deps, c, params.fine_tuning_job_id),
+    ),
+    route(OpenAIRoutes.fineTuningCancel, async ({ c, params }) => {
+      return asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        await findFineTuningJob(tx, org, params.fine_tuning_job_id);
+        await tx`select public.cancel_job(${params.fine_tuning_job_id})`;
+        return withResults(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
+      });
     }),
-    route({
-      method: "post",
-      path: "/fine_tuning/jobs/:fine_tuning_job_id/cancel",
-      summary: "Cancel a fine-tuning job (public.cancel_job)",
-      who: "member",
-      params: JobPath,
-      response: FineTuningJob,
-      async handle({ c, params }) {
-        return asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          await findFineTuningJob(tx, org, params.fine_tuning_job_id);
-          await tx`select public.cancel_job(${params.fine_tuning_job_id})`;
-          return withResults(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
-        });
-      },
+    route(OpenAIRoutes.fineTuningEvents, async ({ c, params, query }) => {
+      const events = await asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        return eventsOf(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
+      });
+      return pageOf(events, query.after, query.limit);
     }),
-    route({
-      method: "get",
-      path: "/fine_tuning/jobs/:fine_tuning_job_id/events",
-      summary: "List a job's events, newest first (messages and `metrics`)",
-      who: "member",
-      params: JobPath,
-      query: EventListQuery,
-      response: FineTuningJobEventList,
-      async handle({ c, params, query }) {
-        const events = await asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          return eventsOf(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
-        });
-        return pageOf(events, query.after, query.limit);
-      },
-    }),
-    route({
-      method: "get",
-      path: "/fine_tuning/jobs/:fine_tuning_job_id/checkpoints",
-      summary: "List a job's checkpoints, newest first",
-      who: "member",
-      params: JobPath,
-      query: CheckpointListQuery,
-      response: FineTuningJobCheckpointList,
-      async handle({ c, params, query }) {
-        const checkpoints = await asCaller(deps, c, async (tx) => {
-          const org = await callerOrg(tx);
-          return checkpointsOf(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
-        });
-        return pageOf(checkpoints, query.after, query.limit);
-      },
+    route(OpenAIRoutes.fineTuningCheckpoints, async ({ c, params, query }) => {
+      const checkpoints = await asCaller(deps, c, async (tx) => {
+        const org = await callerOrg(tx);
+        return checkpointsOf(tx, org, await findFineTuningJob(tx, org, params.fine_tuning_job_id));
+      });
+      return pageOf(checkpoints, query.after, query.limit);
     }),
   ];
 }

@@ -1,12 +1,10 @@
-// models.list / retrieve: the organization's fine-tuned models and what its deployments serve.
-import { z } from "zod";
-import { OpenAIModel, OpenAIModelList } from "../../_shared/contract/openai/models.ts";
+import type { OpenAIModel } from "../../_shared/contract/openai/models.ts";
+import { OpenAIRoutes } from "../../_shared/contract/routes/openai.ts";
 import { callerOrg } from "../../_shared/db/caller-org.ts";
 import type { Tx } from "../../_shared/db/session.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
-import { asCaller, type OpenAIDeps, unix } from "../context.ts";
+import { asCaller, type OpenAIDeps, route, unix } from "../context.ts";
 import { deploymentsOf, fineTunedModelsOf } from "../deployments.ts";
-import { route } from "../route.ts";
 
 async function modelsOf(tx: Tx, org: string): Promise<OpenAIModel[]> {
   const deployments = await deploymentsOf(tx, org);
@@ -36,36 +34,21 @@ async function modelsOf(tx: Tx, org: string): Promise<OpenAIModel[]> {
 
 export function modelRoutes(deps: OpenAIDeps) {
   return [
-    route({
-      method: "get",
-      path: "/models",
-      summary: "List the organization's fine-tuned models and deployed models",
-      who: "member",
-      response: OpenAIModelList,
-      async handle({ c }) {
-        const data = await asCaller(deps, c, async (tx) => modelsOf(tx, await callerOrg(tx)));
-        return { object: "list" as const, data };
-      },
+    route(OpenAIRoutes.modelsList, async ({ c }) => {
+      const data = await asCaller(deps, c, async (tx) => modelsOf(tx, await callerOrg(tx)));
+      return { object: "list" as const, data };
     }),
-    route({
-      method: "get",
-      path: "/models/:model{.+}",
-      summary: "Retrieve one of them (ids contain `/`)",
-      who: "member",
-      params: z.strictObject({ model: z.string().min(1).max(300) }),
-      response: OpenAIModel,
-      async handle({ c, params }) {
-        const models = await asCaller(deps, c, async (tx) => modelsOf(tx, await callerOrg(tx)));
-        const found = models.find((m) => m.id === params.model);
-        if (!found)
-          throw new ApiError(
-            404,
-            "not_found",
-            `no fine-tuned or deployed model ${params.model} in this organization`,
-            [{ path: "model", message: "not found" }],
-          );
-        return found;
-      },
+    route(OpenAIRoutes.modelsRetrieve, async ({ c, params }) => {
+      const models = await asCaller(deps, c, async (tx) => modelsOf(tx, await callerOrg(tx)));
+      const found = models.find((m) => m.id === params.model);
+      if (!found)
+        throw new ApiError(
+          404,
+          "not_found",
+          `no fine-tuned or deployed model ${params.model} in this organization`,
+          [{ path: "model", message: "not found" }],
+        );
+      return found;
     }),
   ];
 }
