@@ -11,6 +11,10 @@ export async function runChecks(): Promise<SuiteResult[]> {
   const checks: [string, string, string[]][] = [
     ["biome", bin("biome"), ["check", "--error-on-warnings", "--reporter=summary", "."]],
     ["typecheck", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
+    // The dashboard imports the SDK as a package, i.e. its built declarations (sdk/dist): build them
+    // from the current source first, or a stale dist hides a type error that `next build` then finds.
+    ["sdk-build", "npm", ["run", "build", "-w", "sdk"]],
+    ["typecheck-dashboard", bin("tsc"), ["-p", "dashboard/tsconfig.json", "--noEmit"]],
     // The Deno entry points (Deno.serve, Deno.env) are outside tsconfig: check them with Deno itself.
     [
       "deno-check",
