@@ -66,8 +66,16 @@ export async function realLoopHarness(): Promise<LoopHarness> {
       if (res.status >= 300) throw new Error(`cancel failed: ${JSON.stringify(res.body)}`);
     },
     async breakLease(runId: string) {
-      await stack.db.sql`update runs set lease_expires_at = now() - interval '1 second' where id = ${runId}`;
-      await stack.db.sql`select public.reap_expired_leases()`;
+      // One transaction: a heartbeat landing between the two statements renewed the lease, so the
+      // reaper found nothing to reap and the run stayed in progress (seen twice at load ≈ 22). Here
+      // the heartbeat waits on the row lock and then finds the run lost.
+      await stack.db.sql.begin(async (tx) => {
+        await tx`update runs set lease_expires_at = now() - interval '1 second' where id = ${runId}`;
+        await tx`select public.reap_expired_leases()`;
+      });
+      const [run] = await stack.db.sql`select status from runs where id = ${runId}`;
+      if (run?.status !== "lost")
+        throw new Error(`breakLease: run ${runId} is ${String(run?.status)}, not lost`);
     },
     async logLines(runId: string) {
       const chunks = await stack.db
