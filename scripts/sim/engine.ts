@@ -115,6 +115,8 @@ export class Simulation {
       if (this.finished()) break;
     }
     this.now = Math.min(Math.max(this.now, 0), limit);
+    // A run still going when the simulation stops is paid for and finished nothing.
+    for (const worker of this.workers.values()) if (podAlive(worker.pod)) this.requeueRunning(worker);
     for (const worker of this.workers.values()) this.endPod(worker);
     return {
       policy: this.policy.name,
@@ -343,6 +345,8 @@ export class Simulation {
     job.finishedMs = this.now;
     job.finishedOnGpus = worker.hardware.count;
     job.ranMs = this.now - worker.lastActiveMs;
+    job.finishedUsd = (job.ranMs / 3_600_000) * worker.pod.costPerHour;
+    job.finishedOn = worker.hardware.hardwareType;
     worker.busyMs += job.ranMs;
     this.done += 1;
     worker.job = null;
@@ -402,10 +406,14 @@ export class Simulation {
     this.endPod(worker);
   }
 
-  /** A job the worker was running goes back to the queue (its lease expires; the reaper requeues it). */
+  /**
+   * A job the worker was running goes back to the queue (its lease expires; the reaper requeues
+   * it); the run's time is paid for and counted as wasted.
+   */
   private requeueRunning(worker: SimWorker): void {
     if (!worker.job) return;
     worker.busyMs += this.now - worker.lastActiveMs;
+    worker.job.wastedUsd += ((this.now - worker.lastActiveMs) / 3_600_000) * worker.pod.costPerHour;
     worker.job.state = "pending";
     this.enqueue(worker.job);
     worker.job = null;

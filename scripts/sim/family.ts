@@ -2,6 +2,7 @@
 // both policies × K world seeds; per trace the mean ratios over its seeds, then their
 // distribution. The family seed picks the traces: tune on one family, report another.
 import type { ScalingConfig } from "../../supabase/functions/_shared/scaling/config.ts";
+import { type BreakdownShares, breakdownRow, meanShares } from "./breakdown.ts";
 import { generateTrace, randomShape } from "./generate.ts";
 import { type Comparison, dollarRatio, p95Ratio } from "./report.ts";
 import { compare } from "./run-sim.ts";
@@ -15,6 +16,8 @@ export interface FamilyOptions {
   readonly config?: ScalingConfig;
   /** World settings for every run (an assumption turned off). */
   readonly world?: Partial<WorldOptions>;
+  /** Run only these members (1-based), e.g. to look at the bad ones again. */
+  readonly only?: readonly number[];
 }
 
 export interface TraceOutcome {
@@ -25,6 +28,8 @@ export interface TraceOutcome {
   readonly neverStartedOurs: number;
   readonly neverStartedOriginal: number;
   readonly neither: number;
+  /** Where the dollars differ, mean over the seeds (breakdown.ts). */
+  readonly causes: BreakdownShares;
 }
 
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
@@ -37,6 +42,7 @@ function quantile(sorted: readonly number[], q: number): number {
 export function runFamily(options: FamilyOptions, log: (line: string) => void = () => {}): TraceOutcome[] {
   const outcomes: TraceOutcome[] = [];
   for (let i = 1; i <= options.traces; i++) {
+    if (options.only && !options.only.includes(i)) continue;
     const shape = randomShape(options.familySeed * 100_000 + i);
     const trace = parseTrace(JSON.stringify(generateTrace(shape)));
     const name = `family ${options.familySeed} #${i}`;
@@ -60,6 +66,7 @@ export function runFamily(options: FamilyOptions, log: (line: string) => void = 
       neverStartedOurs: mean(runs.map((c) => c.ours.neverStarted)),
       neverStartedOriginal: mean(runs.map((c) => c.baseline.neverStarted)),
       neither: mean(runs.map((c) => c.shared.neither)),
+      causes: meanShares(runs.map((c) => c.causes)),
     };
     outcomes.push(outcome);
     log(
@@ -67,6 +74,10 @@ export function runFamily(options: FamilyOptions, log: (line: string) => void = 
     );
   }
   return outcomes;
+}
+
+export function causeRows(outcomes: readonly TraceOutcome[]): string[] {
+  return outcomes.map((o) => breakdownRow(o.name, o.dollarRatio, o.causes));
 }
 
 export const FAMILY_HEADER = [
@@ -94,11 +105,18 @@ export interface FamilySummary {
     readonly dollarWorst: number;
     readonly overBudget: number;
   };
+  /**
+   * Over all traces, dollars without the finishing runs of jobs only one policy finished
+   * (breakdown.ts `equalWorkRatio`), and the floor no policy reaches (`floorRatio`).
+   */
+  readonly equalWork: { readonly median: number; readonly worst: number; readonly overBudget: number };
+  readonly floorMedian: number;
 }
 
 export function summarize(outcomes: readonly TraceOutcome[]): FamilySummary {
   const dollars = outcomes.map((o) => o.dollarRatio).sort((a, b) => a - b);
   const p95 = outcomes.map((o) => o.p95Ratio).sort((a, b) => a - b);
+  const equal = outcomes.map((o) => o.causes.equalWorkRatio).sort((a, b) => a - b);
   return {
     traces: outcomes.length,
     dollarMedian: quantile(dollars, 0.5),
@@ -109,6 +127,15 @@ export function summarize(outcomes: readonly TraceOutcome[]): FamilySummary {
     p95NoWorse: outcomes.filter((o) => o.p95Ratio <= 1).length / Math.max(1, outcomes.length),
     overBudget: outcomes.filter((o) => o.dollarRatio > 1.05).length,
     sameWork: sameWork(outcomes.filter((o) => o.neverStartedOriginal === o.neverStartedOurs)),
+    equalWork: {
+      median: quantile(equal, 0.5),
+      worst: equal[equal.length - 1] ?? Number.NaN,
+      overBudget: equal.filter((r) => r > 1.05).length,
+    },
+    floorMedian: quantile(
+      outcomes.map((o) => o.causes.floorRatio).sort((a, b) => a - b),
+      0.5,
+    ),
   };
 }
 
@@ -133,6 +160,8 @@ export function summaryLines(s: FamilySummary): string[] {
     `dollars ours/original: median ${s.dollarMedian.toFixed(3)}, worst decile ${s.dollarWorstDecile.toFixed(3)}, worst ${s.dollarWorst.toFixed(3)} (${s.overBudget} above 1.05)`,
     `p95 wait ours/original (jobs both started): median ${s.p95Median.toFixed(3)}, worst decile ${s.p95WorstDecile.toFixed(3)}; no worse in ${(100 * s.p95NoWorse).toFixed(0)} % of traces`,
     `traces where both started the same jobs: ${s.sameWork.traces}; dollars median ${s.sameWork.dollarMedian.toFixed(3)}, worst ${s.sameWork.dollarWorst.toFixed(3)} (${s.sameWork.overBudget} above 1.05)`,
+    `dollars over equal work (runs of jobs only one policy finished left out): median ${s.equalWork.median.toFixed(3)}, worst ${s.equalWork.worst.toFixed(3)} (${s.equalWork.overBudget} above 1.05)`,
+    `floor (no boot, no idle, cheapest hardware per job, the original's work): median ${s.floorMedian.toFixed(3)}`,
     `goal (median ≤ 0.8, p95 no worse in ≥ 80 %, none above 1.05): ${familyMeetsGoal(s) ? "met" : "NOT met"}`,
   ];
 }

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import process from "node:process";
 import { ScalingConfig } from "../../supabase/functions/_shared/scaling/config.ts";
-import { FAMILY_HEADER, familyMeetsGoal, runFamily, summarize, summaryLines } from "./family.ts";
+import { BREAKDOWN_HEADER, breakdownRow, meanShares } from "./breakdown.ts";
+import { causeRows, FAMILY_HEADER, familyMeetsGoal, runFamily, summarize, summaryLines } from "./family.ts";
 import {
   dollarRatio,
   markdownTable,
@@ -28,7 +29,7 @@ const here = new URL(".", import.meta.url).pathname;
 function usage(): never {
   console.error(
     "usage: npm run sim -- [trace.jsonl|trace.json …] [--seed N] [--seeds N] [--config JSON] [--world JSON] [--markdown]\n" +
-      "       npm run sim -- --family N [--family-seed S] [--seeds K] | --assumptions [--seeds K] [--family N]",
+      "       npm run sim -- --family N [--family-seed S] [--seeds K] [--only i,j,…] | --assumptions [--seeds K] [--family N]",
   );
   process.exit(2);
 }
@@ -45,6 +46,7 @@ function parseArgs(argv: readonly string[]) {
   let seeds = 0;
   let family = 0;
   let familySeed = 2;
+  let only: number[] | undefined;
   let assumptions = false;
   let markdown = false;
   let config: ScalingConfig | undefined;
@@ -55,6 +57,7 @@ function parseArgs(argv: readonly string[]) {
     else if (arg === "--seeds") seeds = integer(argv[++i]);
     else if (arg === "--family") family = integer(argv[++i]);
     else if (arg === "--family-seed") familySeed = integer(argv[++i]);
+    else if (arg === "--only") only = (argv[++i] ?? "").split(",").map(integer);
     else if (arg === "--assumptions") assumptions = true;
     else if (arg === "--world") world = JSON.parse(argv[++i] ?? "{}") as Partial<WorldOptions>;
     else if (arg === "--config") config = ScalingConfig.parse(JSON.parse(argv[++i] ?? "{}"));
@@ -72,7 +75,7 @@ function parseArgs(argv: readonly string[]) {
         .map((f) => join(dir, f)),
     );
   }
-  return { traces, seed, seeds, family, familySeed, assumptions, markdown, config, world };
+  return { traces, seed, seeds, family, familySeed, only, assumptions, markdown, config, world };
 }
 
 function displayName(path: string): string {
@@ -81,7 +84,7 @@ function displayName(path: string): string {
 }
 
 function main(): number {
-  const { traces, seed, seeds, family, familySeed, assumptions, markdown, config, world } = parseArgs(
+  const { traces, seed, seeds, family, familySeed, only, assumptions, markdown, config, world } = parseArgs(
     process.argv.slice(2),
   );
   const overrides = world ? { world } : {};
@@ -94,17 +97,23 @@ function main(): number {
         familySeed,
         seeds: Math.max(1, seeds || 2),
         ...(config ? { config } : {}),
+        ...(only ? { only } : {}),
         ...overrides,
       },
       console.log,
     );
     const summary = summarize(outcomes);
     console.log(`\n${summaryLines(summary).join("\n")}`);
+    console.log(
+      `\nWhere the dollars differ (% of the original's dollars, mean over seeds):\n${BREAKDOWN_HEADER}`,
+    );
+    console.log(causeRows(outcomes).join("\n"));
     return familyMeetsGoal(summary) ? 0 : 1;
   }
   if (seeds > 0) {
     console.log(SEED_SUMMARY_HEADER);
     let allMet = true;
+    const causes: string[] = [];
     for (const path of traces) {
       const trace = parseTrace(readFileSync(path, "utf8"));
       const runs = Array.from({ length: seeds }, (_, i) =>
@@ -112,7 +121,18 @@ function main(): number {
       );
       allMet &&= runs.every(meetsGoal);
       console.log(seedSummary(displayName(path), runs));
+      causes.push(
+        breakdownRow(
+          displayName(path),
+          runs.reduce((s, c) => s + dollarRatio(c), 0) / runs.length,
+          meanShares(runs.map((c) => c.causes)),
+        ),
+      );
     }
+    console.log(
+      `\nWhere the dollars differ (% of the original's dollars, mean over seeds):\n${BREAKDOWN_HEADER}`,
+    );
+    console.log(causes.join("\n"));
     return allMet ? 0 : 1;
   }
   const comparisons = traces.map((path) =>
@@ -120,6 +140,9 @@ function main(): number {
   );
   if (markdown) console.log(markdownTable(comparisons));
   else console.log(comparisons.map(textTable).join("\n\n"));
+  console.log(`\nWhere the dollars differ (% of the original's dollars):\n${BREAKDOWN_HEADER}`);
+  for (const c of comparisons)
+    console.log(breakdownRow(`${c.trace} (seed ${c.seed})`, dollarRatio(c), c.causes));
   return comparisons.every(meetsGoal) ? 0 : 1;
 }
 

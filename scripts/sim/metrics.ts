@@ -13,6 +13,10 @@ export interface SimMetrics {
   readonly bootDollars: number;
   /** USD spent on registered workers not running a job (idle, shutting down, waiting to be reaped). */
   readonly idleDollars: number;
+  /** USD of runs that finished nothing (cut short and requeued, or still going at the end). */
+  readonly wastedDollars: number;
+  /** Per job this run finished: the finishing run's USD, hardware and GPU count. */
+  readonly finished: ReadonlyMap<string, FinishedRun>;
   /** GPU-hours spent running jobs (the useful part of `gpuHours`). */
   readonly busyGpuHours: number;
   /** Seconds from arrival to first start, over the jobs this run started (see `compareWaits`). */
@@ -27,6 +31,12 @@ export interface SimMetrics {
   readonly createFailures: number;
   readonly lostWorkers: number;
   readonly simulatedHours: number;
+}
+
+export interface FinishedRun {
+  readonly usd: number;
+  readonly hardwareType: string;
+  readonly gpus: number;
 }
 
 /** Nearest-rank percentile of a sorted list. */
@@ -51,8 +61,18 @@ export function measure(result: SimResult): SimMetrics {
     idleDollars += Math.max(0, hours - bootHours - worker.busyMs / 3_600_000) * worker.pod.costPerHour;
   }
   const waitById = new Map<string, number>();
-  for (const job of result.jobs)
+  const finished = new Map<string, FinishedRun>();
+  let wastedDollars = 0;
+  for (const job of result.jobs) {
     if (job.firstStartMs !== null) waitById.set(job.trace.id, (job.firstStartMs - job.arrivalMs) / 1000);
+    wastedDollars += job.wastedUsd;
+    if (job.state === "done" && job.finishedOn !== null)
+      finished.set(job.trace.id, {
+        usd: job.finishedUsd,
+        hardwareType: job.finishedOn,
+        gpus: job.finishedOnGpus,
+      });
+  }
   const waits = [...waitById.values()].sort((a, b) => a - b);
   return {
     policy: result.policy,
@@ -61,6 +81,8 @@ export function measure(result: SimResult): SimMetrics {
     dollars,
     bootDollars,
     idleDollars,
+    wastedDollars,
+    finished,
     gpuHours,
     busyGpuHours: result.jobs.reduce((sum, job) => sum + (job.ranMs / 3_600_000) * job.finishedOnGpus, 0),
     waitP50: percentile(waits, 50),

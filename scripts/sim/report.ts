@@ -1,5 +1,6 @@
 // Side-by-side tables of simulation metrics: plain text for the terminal, Markdown for
 // BENCHMARKS.md.
+import { type BreakdownShares, breakdown, shares } from "./breakdown.ts";
 import { compareWaits, type SimMetrics, type WaitStats } from "./metrics.ts";
 
 export interface Comparison {
@@ -14,9 +15,17 @@ export interface Comparison {
     readonly baseline: WaitStats;
     readonly ours: WaitStats;
   };
+  /** Where the dollars differ (breakdown.ts), as shares of the original's dollars. */
+  readonly causes: BreakdownShares;
 }
 
-export function comparison(trace: string, seed: number, baseline: SimMetrics, ours: SimMetrics): Comparison {
+export function comparison(
+  trace: string,
+  seed: number,
+  baseline: SimMetrics,
+  ours: SimMetrics,
+  oracle?: ReadonlyMap<string, number>,
+): Comparison {
   const waits = compareWaits(baseline, ours);
   return {
     trace,
@@ -24,6 +33,7 @@ export function comparison(trace: string, seed: number, baseline: SimMetrics, ou
     baseline,
     ours,
     shared: { jobs: waits.jobs, neither: waits.neither, baseline: waits.a, ours: waits.b },
+    causes: shares(breakdown(baseline, ours, oracle), baseline.dollars),
   };
 }
 
@@ -61,6 +71,7 @@ const ROWS: readonly Row[] = [
   { label: "dollars", value: (m) => m.dollars, format: usd, ratio: true },
   { label: "  of which booting", value: (m) => m.bootDollars, format: usd, ratio: true },
   { label: "  of which idle", value: (m) => m.idleDollars, format: usd, ratio: true },
+  { label: "  of which runs that finished nothing", value: (m) => m.wastedDollars, format: usd, ratio: true },
   { label: "GPU-hours rented", value: (m) => m.gpuHours, format: num(1), ratio: true },
   { label: "GPU-hours running jobs", value: (m) => m.busyGpuHours, format: num(1), ratio: true },
   { label: "jobs started by both", value: (_m, c) => c.shared.jobs, format: int },

@@ -1,6 +1,7 @@
 // Runs one trace through both policies under the same simulated world.
 import { defaultCatalog, type HardwareCatalog } from "../../supabase/functions/_shared/hardware/catalog.ts";
 import type { ScalingConfig } from "../../supabase/functions/_shared/scaling/config.ts";
+import { oracleRunUsd } from "./breakdown.ts";
 import { type SimOptions, Simulation } from "./engine.ts";
 import { measure } from "./metrics.ts";
 import { originalPolicy, ourPolicy, type SimPolicy } from "./policies.ts";
@@ -41,5 +42,5 @@ export function compare(
   const options = simOptions(seed, overrides);
   const baseline = measure(simulate(trace, originalPolicy(defaultCatalog), options));
   const ours = measure(simulate(trace, ourPolicy(defaultCatalog, config ? { config } : {}), options));
-  return comparison(name, seed, baseline, ours);
+  return comparison(name, seed, baseline, ours, oracleRunUsd(trace, defaultCatalog, options.world));
 }

@@ -27,6 +27,12 @@ export interface SimJob {
   finishedOnGpus: number;
   /** How long its finishing run took on that worker. */
   ranMs: number;
+  /** USD of its finishing run (ranMs × that worker's price). */
+  finishedUsd: number;
+  /** Hardware type of the worker that finished it. */
+  finishedOn: string | null;
+  /** USD of its runs cut short (lost worker, pod lifetime, orphan) and requeued: work paid twice. */
+  wastedUsd: number;
 }
 
 export interface SimPod {
@@ -79,6 +85,9 @@ export function toSimJob(trace: SimTraceJob, catalog: HardwareCatalog): SimJob {
     finishedMs: null,
     finishedOnGpus: 0,
     ranMs: 0,
+    finishedUsd: 0,
+    finishedOn: null,
+    wastedUsd: 0,
   };
 }
 
