@@ -81,8 +81,13 @@ export function costOf(config: HardwareConfig, job: JobShape, model: JobCostMode
  * hardware can keep it. When the organization's jobs queue for worker slots (it is at its cap),
  * a slot is the scarce thing: each second this job holds one delays the queue behind it by
  * `queuedPerSlot` seconds in all, valued like the wait of a cold start (`waitWeight` × the
- * cheapest fitting hardware's price), so faster hardware wins as the queue grows. With the speed
- * model off this is the given ($/h) order.
+ * cheapest fitting hardware's price), so a faster card wins as the queue grows. More cards do
+ * not: the slot time is counted as if the job ran on the fewest cards of that GPU that hold it
+ * (right-sizing). Splitting a job that fits one card over 4 or 8 only to shorten the queue pays
+ * the parallel overhead (0.85 per doubling) on every job and turns a cap of 8 workers into 64
+ * GPUs behind the organization's back; in the simulator it cost up to 12 % more dollars on
+ * saturated traces for waits already shorter than the original's (BENCHMARKS.md, "right-sizing").
+ * With the speed model off this is the given ($/h) order.
  */
 export function rankByJobCost(
   candidates: readonly HardwareConfig[],
@@ -91,9 +96,11 @@ export function rankByJobCost(
 ): CostedConfig[] {
   const cheapestPrice = Math.min(...candidates.map((c) => c.costPerHour));
   const queueUsdPerSecond = ((job.queuedPerSlot ?? 0) * model.waitWeight * cheapestPrice) / 3600;
+  const fewestGpus = Math.min(...candidates.map((c) => c.count));
   const costed = candidates.map((config, index) => {
     const base = costOf(config, job, model);
-    return { costed: { ...base, rankUsd: base.expectedUsd + queueUsdPerSecond * base.runSeconds }, index };
+    const slotSeconds = base.runSeconds * splitSpeedup(config, fewestGpus, job, model);
+    return { costed: { ...base, rankUsd: base.expectedUsd + queueUsdPerSecond * slotSeconds }, index };
   });
   const late = (c: CostedConfig) => (c.runSeconds > job.timeoutSeconds ? 1 : 0);
   costed.sort(
@@ -103,6 +110,23 @@ export function rankByJobCost(
       a.index - b.index,
   );
   return costed.map((entry) => entry.costed);
+}
+
+/**
+ * How much faster `config` runs the job than the same GPU in the fewest cards that hold it: the
+ * speed-up bought by splitting the job over more cards (1 when it is not split further).
+ */
+function splitSpeedup(
+  config: HardwareConfig,
+  fewestGpus: number,
+  job: JobShape,
+  model: JobCostModel,
+): number {
+  if (config.count <= fewestGpus) return 1;
+  return (
+    podSpeed(config.gpu, config.count, job.workload, model.speed) /
+    podSpeed(config.gpu, fewestGpus, job.workload, model.speed)
+  );
 }
 
 function minutes(seconds: number): string {

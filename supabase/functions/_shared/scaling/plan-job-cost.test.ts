@@ -102,4 +102,42 @@ describe("placement by expected cost per job", () => {
     expect(cooled?.hardware.hardwareType).toBe("1x A100");
     expect(cooled?.reason).toMatch(/1x H100S would cost less but is cooling down/);
   });
+
+  it("under queue pressure takes a faster card, never more cards than the job needs", () => {
+    const fitting = defaultCatalog.autoConfigs.filter((c) => c.vramGb >= 24);
+    const shape = {
+      requiresVramGb: 24,
+      workload: "inference" as const,
+      referenceSeconds: 3600,
+      timeoutSeconds: 86400,
+    };
+    const calm = rankByJobCost(fitting, shape, model)[0]!;
+    const queued = rankByJobCost(fitting, { ...shape, queuedPerSlot: 20 }, model)[0]!;
+    // The queue buys speed: the choice runs the job faster than the cheapest per job does…
+    expect(queued.runSeconds).toBeLessThan(calm.runSeconds);
+    expect(queued.rankUsd).toBeGreaterThan(queued.expectedUsd);
+    // …on one card: splitting over several would shorten the slot only by paying the overhead.
+    expect(queued.config.count).toBe(1);
+    const split = fitting.find((c) => c.gpu === queued.config.gpu && c.count > 1);
+    expect(split).toBeDefined();
+    expect(costOf(split!, shape, model).runSeconds).toBeLessThan(queued.runSeconds);
+  });
+
+  it("under queue pressure keeps a job that needs two cards on two", () => {
+    const fitting = defaultCatalog.autoConfigs.filter((c) => c.vramGb >= 150);
+    const fewest = Math.min(...fitting.map((c) => c.count));
+    const queued = rankByJobCost(
+      fitting,
+      {
+        requiresVramGb: 150,
+        workload: "training",
+        referenceSeconds: 3600,
+        timeoutSeconds: 86400,
+        queuedPerSlot: 20,
+      },
+      model,
+    )[0]!;
+    expect(fewest).toBeGreaterThan(1);
+    expect(queued.config.count).toBe(fewest);
+  });
 });
