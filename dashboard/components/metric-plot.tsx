@@ -5,19 +5,14 @@ import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { minMaxDownsample } from "@/lib/downsample.ts";
+import type { Points } from "@/lib/metrics.ts";
 
 const COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948"];
 const MAX_BUCKETS = 1500;
 
-export function MetricPlot({
-  name,
-  runs,
-}: {
-  name: string;
-  runs: Map<string, { xs: number[]; ys: number[] }>;
-}) {
+export function MetricPlot({ name, runs }: { name: string; runs: Map<string, Points> }) {
   const box = useRef<HTMLDivElement>(null);
-  const points = [...runs.values()].reduce((n, r) => n + r.xs.length, 0);
+  const points = [...runs.values()].reduce((n, r) => n + r.total, 0);
 
   useEffect(() => {
     if (!box.current) return;

@@ -5,7 +5,7 @@
 // catchUp runs in a loop, waiting on the api's long-poll for new log lines — and so it does while
 // a configured Realtime is unreachable (connecting or reconnecting), so the page never stalls.
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { Event, Job, LogPage, OpenWeights, Run } from "openweights";
+import type { Event, Job, LogPage, MetricSeries, OpenWeights, Run } from "openweights";
 import { SequenceLog } from "./sequence-log.ts";
 
 export type LogChunk = LogPage["chunks"][number];
@@ -27,10 +27,23 @@ export interface LiveSnapshot {
 }
 
 const LONG_POLL_SECONDS = 20;
+/** Buckets per series the api downsamples to (MetricPlot draws at most 1,500 buckets too). */
+const PLOT_BUCKETS = 1500;
+/** Event types the views list one by one (files in JobFacts, LogprobView), read beside the summary. */
+const LISTED_TYPES = ["file", "logprobs", "logprobs_blockwise"];
+type JobEvent = Event & { run_id: string };
 
 export class LiveJob {
   readonly logs = new SequenceLog<LogChunk>();
-  readonly events = new SequenceLog<Event & { run_id: string }>();
+  readonly events = new SequenceLog<JobEvent>();
+  /**
+   * What happened before the page opened, read in one request instead of every event page (a run
+   * with 100,000 metric points took 100 sequential pages, BENCHMARKS.md): the api's downsampled
+   * metric series up to an event id, and the listed-type events up to it. `events` holds the rest.
+   */
+  baseSeries: MetricSeries["series"] = [];
+  history: JobEvent[] = [];
+  private summarized = false;
   private snapshot: LiveSnapshot = { job: null, runs: [], mode: "connecting", version: 0 };
   private readonly listeners = new Set<() => void>();
   private readonly abort = new AbortController();
@@ -115,9 +128,13 @@ export class LiveJob {
     }
     if (added > 0) this.changed();
     added = 0;
+    if (!this.summarized) {
+      await this.readSummary(signal);
+      added += 1;
+    }
     let page = await this.ow.events.list(this.jobId, { cursor: this.eventCursor, limit: 1000 }, { signal });
     for (;;) {
-      const fresh = page.data.filter((e): e is Event & { run_id: string } => typeof e.run_id === "string");
+      const fresh = page.data.filter((e): e is JobEvent => typeof e.run_id === "string");
       added += this.events.absorb(fresh);
       const last = page.data.at(-1);
       if (last) this.eventCursor = String(last.id);
@@ -127,6 +144,27 @@ export class LiveJob {
     // One render per catch-up, not per page: each render recomputes every series and redraws the
     // plots, which made a 100,000-point run take 134 s to load (bench:dashboard, 200 pages of 500).
     if (added > 0) this.changed();
+  }
+
+  private async readSummary(signal: AbortSignal) {
+    const summary = await this.ow.events.metrics(this.jobId, { buckets: PLOT_BUCKETS }, { signal });
+    const through = summary.through_event_id;
+    const history: JobEvent[] = [];
+    for (const type of LISTED_TYPES) {
+      let page = await this.ow.events.list(this.jobId, { type, limit: 1000 }, { signal });
+      for (;;) {
+        history.push(
+          ...page.data.filter((e): e is JobEvent => typeof e.run_id === "string" && e.id <= through),
+        );
+        if (!page.hasNextPage() || (page.data.at(-1)?.id ?? 0) > through) break;
+        page = await page.getNextPage();
+      }
+    }
+    for (const run of summary.runs) this.events.skipTo(run.run_id, run.last_seq);
+    this.baseSeries = summary.series;
+    this.history = history.sort((a, b) => a.id - b.id);
+    if (through > 0) this.eventCursor = String(through);
+    this.summarized = true;
   }
 
   /** Long-polls the api whenever Realtime is not delivering (not configured, or not joined). */
@@ -173,7 +211,7 @@ export class LiveJob {
 
   /** An event broadcast carries no id; the api's copy, read later by id, is then a duplicate. */
   private offerEvent(event: BroadcastEvent) {
-    const outcome = this.events.offer({ ...event, id: -1 } as unknown as Event & { run_id: string });
+    const outcome = this.events.offer({ ...event, id: -1 } as unknown as JobEvent);
     if (outcome === "applied") this.changed();
     else if (outcome === "gap") this.requestCatchUp();
   }

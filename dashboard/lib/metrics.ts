@@ -1,28 +1,49 @@
 // Metric series from events: every event with a numeric `step` contributes each other numeric
 // field (loss, learning_rate, grad_norm, eval_* …) as a point of the series of that name, per run.
+// A page starts from the api's downsampled series (GET /jobs/:id/metrics, `base`) and appends the
+// events that came after it.
+import type { MetricSeries } from "openweights";
 
 export interface MetricEvent {
   run_id: string;
   data: Record<string, unknown>;
 }
 
-export type Series = Map<string, Map<string, { xs: number[]; ys: number[] }>>; // metric → run → points
+/** Points to draw, and how many points the series has (more than drawn when downsampled). */
+export interface Points {
+  xs: number[];
+  ys: number[];
+  total: number;
+}
+
+export type Series = Map<string, Map<string, Points>>; // metric → run → points
 
 const PREFERRED = ["loss", "learning_rate", "lr", "grad_norm"];
 
-export function metricSeries(events: Iterable<MetricEvent>): Series {
+export function metricSeries(events: Iterable<MetricEvent>, base?: MetricSeries["series"]): Series {
   const series: Series = new Map();
+  const pointsOf = (name: string, runId: string) => {
+    const byRun = series.get(name) ?? new Map<string, Points>();
+    series.set(name, byRun);
+    const points = byRun.get(runId) ?? { xs: [], ys: [], total: 0 };
+    byRun.set(runId, points);
+    return points;
+  };
+  for (const s of base ?? []) {
+    const points = pointsOf(s.name, s.run_id);
+    points.xs.push(...s.steps);
+    points.ys.push(...s.values);
+    points.total += s.points;
+  }
   for (const e of events) {
     const step = e.data.step;
     if (typeof step !== "number") continue;
     for (const [key, value] of Object.entries(e.data)) {
       if (key === "step" || typeof value !== "number" || !Number.isFinite(value)) continue;
-      const byRun = series.get(key) ?? new Map<string, { xs: number[]; ys: number[] }>();
-      series.set(key, byRun);
-      const points = byRun.get(e.run_id) ?? { xs: [], ys: [] };
-      byRun.set(e.run_id, points);
+      const points = pointsOf(key, e.run_id);
       points.xs.push(step);
       points.ys.push(value);
+      points.total += 1;
     }
   }
   return series;

@@ -50,4 +50,22 @@ export class SequenceLog<T extends Sequenced> {
     }
     return added;
   }
+
+  /**
+   * Marks a run as read up to `seq` elsewhere (the api's metric summary): later records apply from
+   * there, and any already applied at or below it are dropped (they are in the summary).
+   */
+  skipTo(runId: string, seq: number): void {
+    if (seq <= this.lastSeq(runId)) {
+      const list = this.items.get(runId);
+      if (list)
+        this.items.set(
+          runId,
+          list.filter((item) => item.seq > seq),
+        );
+      return;
+    }
+    this.last.set(runId, seq);
+    this.items.set(runId, []);
+  }
 }

@@ -4,7 +4,8 @@
 //     watching the same job at the same time);
 //  2. the jobs page with 10,000 jobs: time to first rows;
 //  3. a run page with 100,000 log lines and 100,000 metric points: time until every line and
-//     point is loaded and drawn, and then how long a log search takes to answer.
+//     point is loaded and drawn, and then how long a log search takes to answer;
+//  4. reading those 100,000 points through the api: every event page vs the downsampled summary.
 // Sizes: BENCH_LINES (500), BENCH_JOBS (10000), BENCH_BIG (100000).
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
@@ -147,6 +148,28 @@ async function main() {
       `| run page, ${BIG} lines + ${BIG} points: all points plotted (interactive) | 1 load | ${pointsAt} ms | |`,
     );
     rows.push(`| run page, ${BIG} lines: a log search answers | 1 search | ${searchMs} ms | |`);
+
+    // 4. The page's first read of the metrics, both ways, same run: every event page (what the
+    //    page did before GET /jobs/:id/metrics) against the one downsampled summary, each 3 times.
+    const paged: number[] = [];
+    const summarized: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      let t = Date.now();
+      let pages = 0;
+      for await (const _page of (await ow.events.list(big.id, { limit: 1000 })).iterPages()) pages += 1;
+      paged.push(Date.now() - t);
+      t = Date.now();
+      const summary = await ow.events.metrics(big.id, { buckets: 1500 });
+      summarized.push(Date.now() - t);
+      if (summary.series.find((s) => s.name === "loss")?.points !== BIG)
+        throw new Error("summary lost points");
+      if (i === 0) rows.push(`| (${pages} event pages of 1,000 for ${BIG} points) | | | |`);
+    }
+    const p50 = (xs: number[]) => quantile(xs, 0.5);
+    rows.push(
+      `| api: read a run's ${BIG} metric points, every event page | 3 reads | median ${p50(paged)} ms | |`,
+      `| api: read them as one downsampled series (GET /jobs/:id/metrics) | 3 reads | median ${p50(summarized)} ms | ${(p50(paged) / p50(summarized)).toFixed(1)}× faster |`,
+    );
   } finally {
     await longPoll.stop();
     await world.stop();

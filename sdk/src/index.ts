@@ -47,7 +47,7 @@ export { type Logprob, type LogprobParams, logprobParams } from "./jobs/logprob.
 export { canonicalJson, formatTemplate } from "./jobs/model-naming.ts";
 export { loadOpenAI, type OpenAIClientLike } from "./jobs/openai-client.ts";
 export type { FineTuning, WeightedSft } from "./jobs/training.ts";
-export type { Event, EventListParams } from "./resources/events.ts";
+export type { Event, EventListParams, MetricSeries, MetricSeriesParams } from "./resources/events.ts";
 export type { FileCreateParams, FileListParams, FileObject } from "./resources/files.ts";
 export type { HardwareOption } from "./resources/hardware.ts";
 export {

@@ -24,6 +24,22 @@ describe("SequenceLog", () => {
     expect(log.list("r").map((c) => c.seq)).toEqual([0, 1]);
   });
 
+  it("skips to a seq read elsewhere, dropping what it already held up to there", () => {
+    const log = new SequenceLog<ReturnType<typeof chunk>>();
+    log.offer(chunk("r", 0));
+    log.offer(chunk("r", 1));
+    log.skipTo("r", 5);
+    expect(log.list("r")).toEqual([]);
+    expect(log.offer(chunk("r", 5))).toBe("duplicate");
+    expect(log.offer(chunk("r", 6))).toBe("applied");
+    log.skipTo("r", 6);
+    expect(log.list("r").map((c) => c.seq)).toEqual([]);
+    log.offer(chunk("r", 7));
+    log.skipTo("r", 3); // behind what is held: nothing held after 3 is dropped
+    expect(log.list("r").map((c) => c.seq)).toEqual([7]);
+    expect(log.lastSeq("r")).toBe(7);
+  });
+
   it("absorbs an api page after broadcasts, keeping each seq once and in order", () => {
     const log = new SequenceLog<ReturnType<typeof chunk>>();
     log.offer(chunk("r", 0));
@@ -71,9 +87,16 @@ describe("metrics", () => {
       { run_id: "a", data: { loss: 9 } },
       { run_id: "a", data: { step: 2, loss: 1, grad_norm: 4, zeta: 1 } },
     ]);
-    expect(series.get("loss")?.get("a")).toEqual({ xs: [1, 2], ys: [2, 1] });
-    expect(series.get("loss")?.get("b")).toEqual({ xs: [1], ys: [3] });
+    expect(series.get("loss")?.get("a")).toEqual({ xs: [1, 2], ys: [2, 1], total: 2 });
+    expect(series.get("loss")?.get("b")).toEqual({ xs: [1], ys: [3], total: 1 });
     expect(metricOrder(series.keys())).toEqual(["loss", "learning_rate", "grad_norm", "eval_acc", "zeta"]);
+  });
+
+  it("starts from the api's downsampled series and appends later events, counting every point", () => {
+    const base = [{ run_id: "a", name: "loss", points: 5000, steps: [0, 4999], values: [9, 1] }];
+    const series = metricSeries([{ run_id: "a", data: { step: 5000, loss: 0.5 } }], base);
+    expect(series.get("loss")?.get("a")).toEqual({ xs: [0, 4999, 5000], ys: [9, 1, 0.5], total: 5001 });
+    expect(base[0]?.steps).toEqual([0, 4999]); // the summary itself is not changed
   });
 
   it("downsamples 100,000 points to at most two per bucket and keeps the extremes", () => {

@@ -1,13 +1,15 @@
 /** Events: the structured records a job's runs emitted (metrics, checkpoints, files). */
-import { Event, type EventListQuery } from "@contract";
+import { Event, type EventListQuery, MetricSeries, type MetricSeriesQuery } from "@contract";
+import { parseTolerant } from "../core/parse.ts";
 import type { ListParams } from "../core/list-params.ts";
 import type { PagePromise } from "../core/pagination.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
-export type { Event };
+export type { Event, MetricSeries };
 
 /** `cursor`: start after it (a previous page's `next_cursor`, or the last event id seen). */
 export type EventListParams = ListParams<typeof EventListQuery>;
+export type MetricSeriesParams = ListParams<typeof MetricSeriesQuery>;
 
 export class Events extends APIResource {
   /** Oldest first, across all runs unless `run_id` is given. */
@@ -29,5 +31,23 @@ export class Events extends APIResource {
       query: { fields: fields?.join(","), run_id },
     });
     return body.data ?? {};
+  }
+
+  /**
+   * The job's metric series (numeric fields of events with a numeric `step`, per run), downsampled
+   * in the database to each bucket's lowest and highest point: one request for a run of any length.
+   */
+  async metrics(
+    jobId: string,
+    params: MetricSeriesParams = {},
+    options: CallOptions = {},
+  ): Promise<MetricSeries> {
+    const body = await this.core.http.json<unknown>({
+      ...options,
+      method: "GET",
+      path: `/api/jobs/${pathPart(jobId)}/metrics`,
+      query: { ...params },
+    });
+    return parseTolerant(MetricSeries, body);
   }
 }

@@ -215,7 +215,7 @@ export function jobFamily(f: ApiFixture): BadCase[] {
 export function activityFamily(f: ApiFixture): BadCase[] {
   const { creds } = f;
   const cases: BadCase[] = [];
-  for (const suffix of ["/runs", "/events", "/events/latest", "/logs"]) {
+  for (const suffix of ["/runs", "/events", "/events/latest", "/metrics", "/logs"]) {
     const one = (id: string) => get(`/api/jobs/${id}${suffix}`, creds.admin);
     cases.push(...authCases(creds, "api", one(f.jobId)).map((c) => ({ ...c, name: `${suffix} ${c.name}` })));
     cases.push(...idCases(BAD_JOB_IDS, one, `${suffix} job id`));
@@ -250,6 +250,17 @@ export function activityFamily(f: ApiFixture): BadCase[] {
       "run_id=%FF",
       "limit=10",
       "unknown=1",
+    ]),
+  );
+  cases.push(
+    ...query("/metrics", [
+      "buckets=9",
+      "buckets=5001",
+      "buckets=1.5",
+      "buckets=abc",
+      "buckets=",
+      "buckets=1&buckets=2",
+      "limit=10",
     ]),
   );
   cases.push(

@@ -216,6 +216,36 @@ export const LatestEventsQuery = z.strictObject({
   run_id: Uuid.optional(),
 });
 
+/**
+ * A job's metric series, downsampled in the database: every event with a numeric `step` gives a
+ * point to each of its other numeric fields, per run; a series longer than 2 × buckets keeps each
+ * bucket's lowest and highest point (dashboard/lib/downsample.ts draws with the same rule; a
+ * parity test holds them together). One request instead of paging every event: a run page with
+ * 100,000 points read 100 pages of events before (BENCHMARKS.md).
+ */
+export const MetricSeriesQuery = z.strictObject({
+  buckets: z.coerce.number().int().min(10).max(5000).default(1500),
+});
+
+export const MetricSeries = z.object({
+  object: z.literal("metric_series"),
+  /** Every event up to this id is in `series`; later ones are read with the events list's cursor. */
+  through_event_id: z.number(),
+  /** Each run's highest event seq up to through_event_id. */
+  runs: z.array(z.object({ run_id: Uuid, last_seq: z.number() })),
+  series: z.array(
+    z.object({
+      run_id: Uuid,
+      name: z.string(),
+      /** Points the series has; steps/values hold the downsampled ones. */
+      points: z.number(),
+      steps: z.array(z.number()),
+      values: z.array(z.number()),
+    }),
+  ),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
 export const LogChunk = z.object({
   run_id: Uuid,
   seq: z.number(),

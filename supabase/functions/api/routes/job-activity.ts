@@ -6,8 +6,9 @@ import { JobRoutes } from "../../_shared/contract/routes/index.ts";
 import type { Tx } from "../../_shared/db/session.ts";
 import { ApiError } from "../../_shared/http/api-error.ts";
 import { type ApiDeps, asCaller, route } from "../context.ts";
-import { eventToWire, logChunkToWire, RUN_COLUMNS, runToWire } from "./job-wire.ts";
+import { eventToWire, logChunkToWire, metricSeriesToWire, RUN_COLUMNS, runToWire } from "./job-wire.ts";
 import { findJob } from "./jobs.ts";
+import { METRIC_SERIES_SQL } from "./metric-series-sql.ts";
 
 export function jobActivityRoutes(deps: ApiDeps) {
   return [
@@ -53,6 +54,12 @@ export function jobActivityRoutes(deps: ApiDeps) {
           order by kv.key, e.id desc`,
       );
       return { data: Object.fromEntries(rows.map((r) => [r.key, r.value])) };
+    }),
+
+    route(JobRoutes.metrics, async ({ c, params, query: q }) => {
+      await findJob(deps, c, params.id);
+      const [row] = await asCaller(deps, c, (tx) => tx.unsafe(METRIC_SERIES_SQL, [params.id, q.buckets]));
+      return metricSeriesToWire({ object: "metric_series", ...row });
     }),
 
     route(JobRoutes.logs, async ({ c, params, query: q }) => {

@@ -1,5 +1,5 @@
 // The api's row mappers for jobs and what they did: each answer is a contract type.
-import { Event, Job, LogChunk, Run } from "../../_shared/contract/jobs.ts";
+import { Event, Job, LogChunk, MetricSeries, Run } from "../../_shared/contract/jobs.ts";
 import { type Row, rowMapper } from "../../_shared/db/row-mapper.ts";
 
 export const JOB_COLUMNS = `id, organization_id, type, status, image, entrypoint, params, mounts, requires_vram_gb,
@@ -20,3 +20,4 @@ export function jobToWire(row: Row): Job {
 export const runToWire = rowMapper(Run);
 export const eventToWire = rowMapper(Event);
 export const logChunkToWire = rowMapper(LogChunk);
+export const metricSeriesToWire = rowMapper(MetricSeries);

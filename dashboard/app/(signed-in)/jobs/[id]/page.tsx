@@ -25,11 +25,15 @@ export default function JobPage() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: state.version marks new chunks
   const lines = useMemo(() => (runId ? displayLines(live.logs.list(runId)) : []), [runId, state.version]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: state.version marks new events
-  const allEvents = useMemo(
+  const newEvents = useMemo(
     () => state.runs.flatMap((r) => live.events.list(r.id)),
     [state.runs, state.version],
   );
-  const series = useMemo(() => metricSeries(allEvents), [allEvents]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: state.version marks a new summary
+  const allEvents = useMemo(() => [...live.history, ...newEvents], [newEvents, state.version]);
+  // The api's downsampled series up to the summary, then the points of every event since.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: state.version marks a new summary
+  const series = useMemo(() => metricSeries(newEvents, live.baseSeries), [newEvents, state.version]);
 
   if (!state.job) return <p role="status">Loading job {jobId}…</p>;
   const job = state.job;

@@ -11,6 +11,8 @@ import {
   LatestEventsQuery,
   LogPage,
   LogQuery,
+  MetricSeries,
+  MetricSeriesQuery,
   Run,
   SubmitResult,
 } from "../jobs.ts";
@@ -109,6 +111,17 @@ export const JobRoutes = {
     params: JobPath,
     query: LatestEventsQuery,
     response: LatestEvents,
+  }),
+  metrics: defineRoute({
+    name: "jobs.metrics",
+    method: "get",
+    path: "/jobs/:id/metrics",
+    summary:
+      "A job's metric series per run, downsampled in the database to each bucket's lowest and highest point",
+    who: "member",
+    params: JobPath,
+    query: MetricSeriesQuery,
+    response: MetricSeries,
   }),
   logs: defineRoute({
     name: "jobs.logs",
