@@ -178,7 +178,7 @@ describe("strict responses: every declared route through the real stack", () => 
     await ok(call(WAPI, W.heartbeat, { token: worker, json: { run_ids: [claim.run_id] } }), "run heartbeat");
     await ok(call(WAPI, W.runLogs, { ...run, json: { seq: 0, streams: "o", lines: ["hello"] } }), "run logs");
     await ok(
-      call(WAPI, W.runEvents, { ...run, json: { events: [{ seq: 0, data: { loss: 1 } }] } }),
+      call(WAPI, W.runEvents, { ...run, json: { events: [{ seq: 0, data: { step: 1, loss: 1 } }] } }),
       "events",
     );
     await ok(
@@ -203,6 +203,10 @@ describe("strict responses: every declared route through the real stack", () => 
     await ok(call(API, J.runs, job), "runs");
     await ok(call(API, J.events, job), "job events");
     await ok(call(API, J.latestEvents, job), "latest");
+    const metrics = await ok(call(API, J.metrics, { ...job, query: { buckets: "10" } }), "metrics");
+    expect(metrics.body.series).toEqual([
+      { run_id: claim.run_id, name: "loss", points: 1, steps: [1], values: [1] },
+    ]);
     await ok(call(API, J.logs, job), "job logs");
     const pending = await submit(3);
     await ok(call(API, J.cancel, { token: admin, params: { id: pending.body.id } }), "cancel");

@@ -1,8 +1,8 @@
 /** Events: the structured records a job's runs emitted (metrics, checkpoints, files). */
 import { Event, type EventListQuery, MetricSeries, type MetricSeriesQuery } from "@contract";
-import { parseTolerant } from "../core/parse.ts";
 import type { ListParams } from "../core/list-params.ts";
 import type { PagePromise } from "../core/pagination.ts";
+import { parseTolerant } from "../core/parse.ts";
 import { APIResource, type CallOptions, pathPart } from "./resource.ts";
 
 export type { Event, MetricSeries };
