@@ -1,7 +1,7 @@
 "use client";
 // One metric by step, every run overlaid, drawn with uPlot (canvas; long series are downsampled
 // to per-bucket min/max before drawing).
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { minMaxDownsample } from "@/lib/downsample.ts";
@@ -13,14 +13,15 @@ const MAX_BUCKETS = 1500;
 export function MetricPlot({ name, runs }: { name: string; runs: Map<string, Points> }) {
   const box = useRef<HTMLDivElement>(null);
   const points = [...runs.values()].reduce((n, r) => n + r.total, 0);
+  const sampled = useMemo(
+    () => [...runs.values()].map((r) => minMaxDownsample(r.xs, r.ys, MAX_BUCKETS)),
+    [runs],
+  );
+  const drawn = sampled.reduce((n, s) => n + s.xs.length, 0);
 
   useEffect(() => {
     if (!box.current) return;
     const runIds = [...runs.keys()];
-    const sampled = runIds.map((id) => {
-      const r = runs.get(id)!;
-      return minMaxDownsample(r.xs, r.ys, MAX_BUCKETS);
-    });
     // uPlot wants one shared x array: the union of steps, with gaps (null) where a run has none.
     const xs = [...new Set(sampled.flatMap((s) => s.xs))].sort((a, b) => a - b);
     const index = new Map(xs.map((x, i) => [x, i]));
@@ -51,10 +52,10 @@ export function MetricPlot({ name, runs }: { name: string; runs: Map<string, Poi
       box.current,
     );
     return () => plot.destroy();
-  }, [name, runs]);
+  }, [name, runs, sampled]);
 
   return (
-    <figure className="plot" data-metric={name} data-points={points}>
+    <figure className="plot" data-metric={name} data-points={points} data-drawn={drawn}>
       <div ref={box} role="img" aria-label={`${name} by step, ${runs.size} run(s), ${points} points`} />
     </figure>
   );

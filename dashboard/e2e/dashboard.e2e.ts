@@ -9,6 +9,7 @@ import postgres from "postgres";
 import { startRealtimeStandIn } from "../../scripts/realtime/server.ts";
 import { OpenWeights } from "../../sdk/src/node/index.ts";
 import { accountLifecycle } from "./accounts.ts";
+import { BIG_RUN_POINTS, bigRun } from "./big-run.ts";
 import { artifacts, startWorld, type World } from "./harness.ts";
 import { countingScript, submit } from "./jobs.ts";
 
@@ -133,6 +134,14 @@ describe("the dashboard", () => {
       await page.getByLabel("Search logs").fill(`line ${n}`);
       await page.getByTestId("log-count").filter({ hasText: "1 of 200 lines match" }).waitFor();
     }
+    await context.close();
+  });
+
+  it(`opens a finished run of ${BIG_RUN_POINTS} lines and points on its downsampled series`, async () => {
+    const context = await world.newContext();
+    const page = await context.newPage();
+    await signIn(page, world.stack.token);
+    await bigRun(world, page, (name) => shot(page, name));
     await context.close();
   });
 

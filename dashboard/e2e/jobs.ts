@@ -25,3 +25,19 @@ export async function submit(url: string, token: string, script: string, tag: st
   });
   return { ow, job };
 }
+
+/**
+ * A run with `n` log lines (`line 000000 …`) and `n` metric points (loss by step), all written at
+ * once: what the run page opens on when a long fine-tune has already run (bench:dashboard, and a
+ * small one in the browser tests).
+ */
+export function bigScript(n: number): string {
+  return [
+    "import json, os",
+    "ev = open(os.environ.get('OPENWEIGHTS_EVENTS', 'events.jsonl'), 'a')",
+    `for i in range(${n}):`,
+    "    print(f'line {i:06d} step output', flush=False)",
+    "    ev.write(json.dumps({'type': 'metrics', 'step': i, 'loss': 1.0 / (i + 1)}) + '\\n')",
+    "ev.flush()",
+  ].join("\n");
+}

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import postgres from "postgres";
 import { startWorld } from "../../dashboard/e2e/harness.ts";
-import { submit } from "../../dashboard/e2e/jobs.ts";
+import { bigScript, submit } from "../../dashboard/e2e/jobs.ts";
 import { freePort } from "../db/cluster.ts";
 import { startDashboard } from "../local/dashboard.ts";
 
@@ -174,17 +174,6 @@ async function main() {
     await world.stop();
   }
   console.log(["| measure | sample | result | |", "|---|---|---|---|", ...rows].join("\n"));
-}
-
-function bigScript(n: number) {
-  return [
-    "import json, os",
-    "ev = open(os.environ.get('OPENWEIGHTS_EVENTS', 'events.jsonl'), 'a')",
-    `for i in range(${n}):`,
-    "    print(f'line {i:06d} step output', flush=False)",
-    "    ev.write(json.dumps({'type': 'metrics', 'step': i, 'loss': 1.0 / (i + 1)}) + '\\n')",
-    "ev.flush()",
-  ].join("\n");
 }
 
 main().then(
