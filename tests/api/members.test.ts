@@ -1,5 +1,6 @@
 // GET /members as the real roles: it reads auth.users through a definer function (issue 11 item 8:
 // before, every admin and member got 403 because `authenticated` cannot read auth.users).
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, createOrganization, startTestStack, type TestStack } from "../support/stack.ts";
 
@@ -55,5 +56,35 @@ describe("GET /members", () => {
       return tx`select * from internal.organization_members_with_email(${stack.orgId})`;
     });
     expect(rows.length).toBe(0);
+  });
+});
+
+/** A Supabase Auth session as the project signs it (legacy HS256 secret): a user, no token role. */
+async function session(userId: string) {
+  return new SignJWT({ sub: userId, role: "authenticated", email: `${userId}@example.com` })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuedAt()
+    .setIssuer("http://127.0.0.1:54321/auth/v1")
+    .setAudience("authenticated")
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode(stack.env.OW_JWT_SECRET ?? ""));
+}
+
+describe("GET /me for a signed-in user", () => {
+  it("reports the user's role in the organization from the membership, not from the credential", async () => {
+    const ada = await client(stack.url, await session(users.ada))("GET", "/api/me");
+    expect(ada.status).toBe(200);
+    expect(ada.body).toMatchObject({ organization: { id: stack.orgId }, role: "admin", user_id: users.ada });
+    const bob = await client(stack.url, await session(users.bob))("GET", "/api/me");
+    expect(bob.body).toMatchObject({ organization: { id: stack.orgId }, role: "member", user_id: users.bob });
+    const eve = await client(stack.url, await session(users.eve))("GET", "/api/me");
+    expect(eve.body).toMatchObject({ organization: { id: other.orgId }, role: "admin" });
+    // Tokens keep their own role: an admin token is an admin, a member token a member.
+    expect((await client(stack.url, stack.adminToken)("GET", "/api/me")).body.role).toBe("admin");
+    const minted = await client(stack.url, stack.adminToken)("POST", "/api/tokens", {
+      name: "m",
+      role: "member",
+    });
+    expect((await client(stack.url, minted.body.token)("GET", "/api/me")).body.role).toBe("member");
   });
 });

@@ -1,6 +1,7 @@
 // Token exchange, the published keys, who-am-I and renaming the organization.
 import { exchangeApiToken, requestSource } from "../../_shared/auth/authenticate.ts";
 import { Organization } from "../../_shared/contract/auth.ts";
+import type { TokenRole } from "../../_shared/contract/enums.ts";
 import { AccessRoutes } from "../../_shared/contract/routes/index.ts";
 import { rowMapper } from "../../_shared/db/row-mapper.ts";
 import { notFound } from "../../_shared/http/api-error.ts";
@@ -42,14 +43,19 @@ export function authRoutes(deps: ApiDeps) {
       const principal = c.get("principal");
       const org = await asCaller(deps, c, async (tx) => {
         const id = await callerOrg(tx);
-        const [row] = await tx`select id, name, created_at from public.organizations where id = ${id}`;
+        // The database's own rule (internal.is_admin: an admin token of the organization, or a
+        // signed-in user's admin membership): a Supabase session carries no token_role, so
+        // reading the role from the credential called every signed-in admin a member.
+        const [row] = await tx`select id, name, created_at, internal.is_admin(id) as is_admin
+          from public.organizations where id = ${id}`;
         return row;
       });
       if (!org) throw notFound("organization");
+      const role: TokenRole = principal.tokenRole === "worker" ? "worker" : org.is_admin ? "admin" : "member";
       return {
         organization: asOrganization(org),
         token_id: principal.tokenId,
-        role: principal.tokenRole ?? "member",
+        role,
         user_id: principal.userId,
       };
     }),
