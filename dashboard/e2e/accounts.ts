@@ -47,7 +47,9 @@ export async function accountLifecycle(world: World, page: Page, shot: (name: st
   await page.getByRole("link", { name: "Organization" }).click();
   await page.getByRole("heading", { name: "Organization Ada's lab" }).waitFor();
   await page.getByText("you are admin").waitFor();
-  await page.getByRole("cell", { name: email }).waitFor();
+  // The session's role comes from GET /api/me, which reads the user's membership (not the JWT).
+  await page.getByTestId("org").filter({ hasText: "· admin ·" }).waitFor();
+  await page.getByRole("cell", { name: email, exact: true }).waitFor();
 
   const sql = postgres(world.stack.cluster.url, { max: 1, onnotice: () => {} });
   const memberships = () => sql<{ name: string; role: string }[]>`select o.name, m.role::text as role

@@ -68,8 +68,8 @@ const GoTrueSession = z.object({
   refresh_token: z.string(),
   expires_at: z.number(),
 });
-const Me = z.object({ organization: z.object({ id: z.string() }) });
-const Orgs = z.object({ data: z.array(z.object({ id: z.string(), role: z.string() })) });
+// GET /api/me's answer: the organization the session acts for and the caller's role in it.
+const Me = z.object({ organization: z.object({ id: z.string() }), role: z.string() });
 // The page asks for a fresh JWT a minute before expiry (session-context.tsx); refresh before that.
 const REFRESH_BEFORE_SECONDS = 120;
 
@@ -106,10 +106,7 @@ export async function supabaseSession(
     };
   }
   const headers = { authorization: `Bearer ${sealed.accessToken}` };
-  const [me, orgs] = await Promise.all([
-    fetch(`${env.OW_API_URL}/api/me`, { headers, cache: "no-store" }),
-    fetch(`${env.OW_API_URL}/api/organizations`, { headers, cache: "no-store" }),
-  ]);
+  const me = await fetch(`${env.OW_API_URL}/api/me`, { headers, cache: "no-store" });
   const meBody = (await me.json().catch(() => null)) as { error?: { message?: string } } | null;
   if (me.status === 403)
     return {
@@ -119,8 +116,7 @@ export async function supabaseSession(
       message: "this account belongs to no organization yet",
     };
   const parsedMe = Me.safeParse(meBody);
-  const parsedOrgs = Orgs.safeParse(await orgs.json().catch(() => null));
-  if (!me.ok || !parsedMe.success || !parsedOrgs.success)
+  if (!me.ok || !parsedMe.success)
     return {
       ok: false,
       status: me.status === 401 ? 401 : 502,
@@ -128,7 +124,8 @@ export async function supabaseSession(
       message: meBody?.error?.message ?? `the api answered ${me.status}`,
     };
   const organizationId = parsedMe.data.organization.id;
-  const role = parsedOrgs.data.data.find((o) => o.id === organizationId)?.role ?? null;
+  // The api's answer for this caller (its membership role), not a guess from the session.
+  const role = parsedMe.data.role;
   return {
     ok: true,
     sealed,
