@@ -12,6 +12,8 @@ import { accountLifecycle } from "./accounts.ts";
 import { BIG_RUN_POINTS, bigRun } from "./big-run.ts";
 import { artifacts, startWorld, type World } from "./harness.ts";
 import { countingScript, submit } from "./jobs.ts";
+import { logprobViewer } from "./logprobs.ts";
+import { manageMembers } from "./members.ts";
 
 let world: World;
 let revived: { close(): Promise<void> } | null = null;
@@ -109,6 +111,9 @@ describe("the dashboard", () => {
     assert.ok(Number(await plot.getAttribute("data-points")) > earlyPoints, "the plot grew");
     await page.getByLabel("Search logs").fill("line 0077");
     await page.getByTestId("log-count").filter({ hasText: "1 of 120 lines match" }).waitFor();
+    await page.getByLabel("Search logs").fill("");
+    // The run's plots at the top of the view, its log under them.
+    await plot.evaluate((el) => el.scrollIntoView());
     await shot(page, "job-detail");
     await context.close();
   });
@@ -236,6 +241,21 @@ describe("the dashboard", () => {
       max_hourly_usd: was.max_hourly_usd,
       max_daily_usd: was.max_daily_usd,
     });
+    await context.close();
+  });
+
+  it("lets an admin add members, change roles and remove one, keeping the last admin; a member only reads", async () => {
+    const context = await world.newContext();
+    const page = await context.newPage();
+    await manageMembers(world, page, signIn, (name) => shot(page, name));
+    await context.close();
+  });
+
+  it("shows a run's logprob events with tokens shaded by probability", async () => {
+    const context = await world.newContext();
+    const page = await context.newPage();
+    await signIn(page, world.stack.token);
+    await logprobViewer(world, page, (name) => shot(page, name));
     await context.close();
   });
 
