@@ -9,7 +9,14 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The npm packages the functions import, each pinned to the exact version in package.json. */
-export const FUNCTION_PACKAGES = ["hono", "zod", "jose", "postgres", "@noble/hashes"] as const;
+export const FUNCTION_PACKAGES = [
+  "hono",
+  "zod",
+  "jose",
+  "postgres",
+  "@noble/hashes",
+  "@supabase/storage-js",
+] as const;
 
 /** Packages imported only by subpath (`@noble/hashes/sha2.js`) get no bare entry. */
 const SUBPATH_ONLY = new Set<string>(["@noble/hashes"]);

@@ -1,5 +1,5 @@
 // Serves the fake RunPod (./app.ts) on 127.0.0.1 for tests and the local stack.
-import { serve } from "@hono/node-server";
+import { serveFetchLocal } from "../local/json-http.ts";
 import { makeFakeRunPodApp, NO_CAPACITY_DETAIL } from "./app.ts";
 import { createFakeState, type FakeGpuType, type FakeRunPodState } from "./fake-state.ts";
 
@@ -21,20 +21,10 @@ export interface FakeRunPod {
 export async function startFakeRunPod(options: FakeRunPodOptions): Promise<FakeRunPod> {
   const state = createFakeState(options.apiKey, options.gpuTypes);
   const app = makeFakeRunPodApp(state);
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
-    (resolve) => {
-      const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, (info) =>
-        resolve({ server, port: info.port }),
-      );
-    },
-  );
+  const server = await serveFetchLocal(app.fetch, options.port ?? 0);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     state,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if ("closeAllConnections" in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

@@ -4,6 +4,7 @@
 // keep-alive sockets.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -85,6 +86,29 @@ export async function listenLocal(
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
+      }),
+  };
+}
+
+/** Serves a fetch handler (a Hono app's `fetch`) on 127.0.0.1 with @hono/node-server. */
+export async function serveFetchLocal(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+  port = 0,
+): Promise<RunningServer> {
+  const { server, bound } = await new Promise<{ server: ReturnType<typeof serve>; bound: number }>(
+    (resolve) => {
+      const server = serve({ fetch: fetchHandler, port, hostname: "127.0.0.1" }, (info) =>
+        resolve({ server, bound: info.port }),
+      );
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
       }),
   };
 }

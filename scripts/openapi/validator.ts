@@ -36,6 +36,12 @@ export interface OpenApiDocumentOptions {
   nullMeansAbsent?: boolean;
   /** Read `oneOf` as `anyOf` (for a document whose branches are open objects that all match). */
   oneOfAsAnyOf?: boolean;
+  /**
+   * A success status (< 400) the operation lists no answer for is let through unchecked: for a
+   * document generated without success schemas for some operations (Storage's object download and
+   * info list only `4XX`), where nothing can be checked but everything the document lists still is.
+   */
+  unlistedSuccessUnchecked?: boolean;
 }
 
 interface Parameter {
@@ -105,18 +111,26 @@ export function createOpenApiValidator(options: OpenApiDocumentOptions): OpenApi
 
   return {
     findOperation(method, path) {
+      // Where several templates match, the one with the most literal segments wins, as in the
+      // servers' routers (`/object/sign/{bucketName}/{*}` before `/object/{bucketName}/{*}`).
+      let best: (Operation & { literals: number }) | null = null;
       for (const [template, item] of Object.entries(paths)) {
         const pathParams = matchTemplate(template, path);
         const op = item[method.toLowerCase()];
-        if (pathParams && op)
-          return {
-            method: method.toUpperCase(),
-            template,
-            pathParams,
-            operationId: String(op.operationId ?? `${method.toUpperCase()} ${template}`),
-          };
+        if (!pathParams || !op) continue;
+        const literals = template.split("/").filter((s) => !s.startsWith("{")).length;
+        if (best && best.literals >= literals) continue;
+        best = {
+          method: method.toUpperCase(),
+          template,
+          pathParams,
+          operationId: String(op.operationId ?? `${method.toUpperCase()} ${template}`),
+          literals,
+        };
       }
-      return null;
+      if (!best) return null;
+      const { literals: _, ...operation } = best;
+      return operation;
     },
 
     checkRequest(operation, query, body) {
@@ -165,8 +179,10 @@ export function createOpenApiValidator(options: OpenApiDocumentOptions): OpenApi
     checkResponse(operation, status, contentType, body) {
       const op = paths[operation.template]?.[operation.method.toLowerCase()] ?? {};
       const responses = op.responses as Record<string, unknown>;
-      const declared = responses[String(status)] ?? responses.default;
+      // OpenAPI 3 allows a range key (`4XX`) where no exact status is listed.
+      const declared = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
       if (declared === undefined) {
+        if (status < 400 && options.unlistedSuccessUnchecked) return { ok: true };
         const fallback = options.undocumentedErrorSchema;
         if (status < 400 || fallback === undefined)
           return { ok: false, errors: [`status ${status} is not documented for ${operation.operationId}`] };
@@ -226,9 +242,15 @@ function resolveRef(document: Json, node: unknown): unknown {
   return current;
 }
 
+/**
+ * Concrete path → path parameters. A last segment `{*}` (fastify's wildcard, as Storage's document
+ * writes object keys) takes the rest of the path, slashes included.
+ */
 function matchTemplate(template: string, path: string): Record<string, string> | null {
   const want = template.split("/");
-  const got = path.replace(/\/+$/, "").split("/");
+  let got = path.replace(/\/+$/, "").split("/");
+  if (want.at(-1) === "{*}" && got.length > want.length)
+    got = [...got.slice(0, want.length - 1), got.slice(want.length - 1).join("/")];
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (const [i, segment] of want.entries()) {

@@ -20,6 +20,7 @@ export const ErrorCode = z.enum([
   "internal_error",
   "service_unavailable",
   "database_unavailable", // the database cannot be reached right now; retry after `Retry-After` seconds
+  "storage_unavailable", // the file store refused or failed (e.g. its service key); retry after `Retry-After` seconds
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

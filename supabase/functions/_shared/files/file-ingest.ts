@@ -8,7 +8,7 @@ import { rowMapper } from "../db/row-mapper.ts";
 import type { Tx } from "../db/session.ts";
 import { ApiError } from "../http/api-error.ts";
 import { fileIdFromOrgHash, HashingCounter } from "./file-id.ts";
-import { type FileStore, objectKey, stagingKey } from "./file-store.ts";
+import { type FileStore, FileStoreError, objectKey, stagingKey } from "./file-store.ts";
 
 export const FILE_COLUMNS = "id, organization_id, filename, purpose, bytes, sha256, created_at";
 
@@ -66,7 +66,8 @@ export async function stageStream(
     await store.put(staging, input.body.pipeThrough(counter.stream).pipeThrough(validating));
   } catch (error) {
     await store.delete(staging).catch(() => {});
-    throw error instanceof ApiError
+    // The store's own refusal is not the caller's broken body: it travels on as a 503.
+    throw error instanceof ApiError || error instanceof FileStoreError
       ? error
       : new ApiError(400, "invalid_request", "the upload was interrupted");
   }

@@ -17,6 +17,35 @@ export interface FileStore {
   signedUploadUrl(key: string, ttlSeconds: number): Promise<string>;
 }
 
+/**
+ * A store refused or failed an operation (e.g. Storage refused the service key). `notFound`: the
+ * object an operation needed is not there. The http layer answers 503 storage_unavailable (a
+ * misconfigured or unreachable store is the deployment's problem, not the caller's) or 404.
+ */
+export class FileStoreError extends Error {
+  readonly notFound: boolean;
+  constructor(
+    readonly operation: string,
+    detail: string,
+    options: { cause?: unknown; notFound?: boolean } = {},
+  ) {
+    super(`file store ${operation} failed: ${detail}`, { cause: options.cause });
+    this.name = "FileStoreError";
+    this.notFound = options.notFound ?? false;
+  }
+}
+
+// Our keys are `organizations/<org>/<file id>` and `staging/<org>/<token>`: segments of letters,
+// digits and `_.:=@+-` (a subset of Storage's S3-safe key characters), never `.` or `..`.
+const KEY_SEGMENT = /^[A-Za-z0-9_.:=@+-]+$/;
+
+/** Refuses a key no adapter should be handed (an empty, absolute or escaping path). */
+export function mustBeObjectKey(key: string): void {
+  const segments = key.split("/");
+  if (segments.some((s) => !KEY_SEGMENT.test(s) || s === "." || s === ".."))
+    throw new FileStoreError("key check", `invalid object key ${JSON.stringify(key.slice(0, 200))}`);
+}
+
 /** Storage layout: one folder per organization (Storage policies key on it). */
 export function objectKey(organizationId: string, fileId: string): string {
   return `organizations/${organizationId}/${fileId}`;

@@ -3,6 +3,7 @@
 import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import type { ErrorBody } from "../contract/errors.ts";
+import { FileStoreError } from "../files/file-store.ts";
 import { ApiError, fromDatabaseError, RETRY_AFTER_SECONDS } from "./api-error.ts";
 
 export type AppEnv = { Variables: { requestId: string } };
@@ -36,7 +37,7 @@ export function createBaseApp<E extends AppEnv>(options: BaseAppOptions): Hono<E
 
 /** Any thrown value as the ApiError to answer with; unexpected ones are logged and become a 500. */
 export function asApiError(c: Context, error: unknown, log?: (line: string) => void): ApiError {
-  const known = error instanceof ApiError ? error : fromDatabaseError(error);
+  const known = error instanceof ApiError ? error : (fromDatabaseError(error) ?? fromFileStoreError(error));
   if (known) return known;
   const status = (error as { status?: unknown })?.status;
   if (status === 413) return new ApiError(413, "payload_too_large", "the request body is too large");
@@ -48,6 +49,16 @@ export function asApiError(c: Context, error: unknown, log?: (line: string) => v
     "internal_error",
     "something went wrong on our side; the request id helps us find it",
   );
+}
+
+/**
+ * The file store's failures: a missing object is a 404; anything else (Storage refusing the
+ * deployment's service key, or unreachable) is the deployment's problem, a 503 the caller may retry.
+ */
+function fromFileStoreError(error: unknown): ApiError | undefined {
+  if (!(error instanceof FileStoreError)) return undefined;
+  if (error.notFound) return new ApiError(404, "not_found", "the stored object was not found");
+  return new ApiError(503, "storage_unavailable", `${error.message}; retry shortly`);
 }
 
 export function renderError(c: Context, error: unknown, log?: (line: string) => void): Response {
