@@ -102,6 +102,10 @@ export async function serveFetchLocal(
       );
     },
   );
+  // Idle keep-alive sockets are left for the client to close: with Node's 5 s server timeout, a
+  // loaded machine let fetch reuse a socket the server was closing ("fetch failed", seen in the
+  // full suite). close() ends every connection anyway.
+  if ("keepAliveTimeout" in server) server.keepAliveTimeout = 0;
   return {
     url: `http://127.0.0.1:${bound}`,
     port: bound,
