@@ -143,4 +143,37 @@ describe("log batcher", () => {
     await expect(batcher.close()).rejects.toMatchObject({ code: "lease_lost" });
     expect(batcher.push("o", "after")).toBeUndefined();
   });
+
+  it("paces requests by the interval from the previous request's start; a line after a quiet spell goes at once", async () => {
+    let now = 1_000;
+    const slept: number[] = [];
+    const clock = {
+      now: () => now,
+      async sleep(ms: number) {
+        slept.push(ms);
+        now += ms;
+      },
+    };
+    const sent: { at: number; lines: string[] }[] = [];
+    let batcher: LogBatcher | null = null;
+    batcher = batcherFor(
+      async (batch) => {
+        sent.push({ at: now, lines: batch.lines });
+        now += 100; // the POST takes 100 ms; the job prints two more lines meanwhile
+        if (sent.length === 1) {
+          batcher?.push("o", "b");
+          batcher?.push("o", "c");
+        }
+      },
+      { clock, flushIntervalMs: 250 },
+    );
+    batcher.push("o", "a");
+    await new Promise((r) => setTimeout(r, 20));
+    await batcher.close();
+    expect(sent).toEqual([
+      { at: 1_000, lines: ["a"] },
+      { at: 1_250, lines: ["b", "c"] },
+    ]);
+    expect(slept).toEqual([150]);
+  });
 });
