@@ -82,8 +82,8 @@ export function costOf(config: HardwareConfig, job: JobShape, model: JobCostMode
  * a slot is the scarce thing: each second this job holds one delays the queue behind it by
  * `queuedPerSlot` seconds in all, valued like the wait of a cold start (`waitWeight` × the
  * cheapest fitting hardware's price), so a faster card wins as the queue grows. More cards do
- * not: the slot time is counted as if the job ran on the fewest cards of that GPU that hold it
- * (right-sizing). Splitting a job that fits one card over 4 or 8 only to shorten the queue pays
+ * not: the slot time is counted at the speed of as few cards of that GPU as the smallest option
+ * has (right-sizing). Splitting a job that fits one card over 4 or 8 only to shorten the queue pays
  * the parallel overhead (0.85 per doubling) on every job and turns a cap of 8 workers into 64
  * GPUs behind the organization's back; in the simulator it cost up to 12 % more dollars on
  * saturated traces for waits already shorter than the original's (BENCHMARKS.md, "right-sizing").
@@ -113,8 +113,8 @@ export function rankByJobCost(
 }
 
 /**
- * How much faster `config` runs the job than the same GPU in the fewest cards that hold it: the
- * speed-up bought by splitting the job over more cards (1 when it is not split further).
+ * How much faster `config` runs the job than `fewestGpus` cards of its GPU (the smallest option's
+ * count): the speed-up bought by splitting the job over more cards (1 when it is not).
  */
 function splitSpeedup(
   config: HardwareConfig,
