@@ -19,8 +19,8 @@ import { toSimJob } from "./sim-state.ts";
 import type { SimTraceJob } from "./trace.ts";
 import { World, type WorldOptions } from "./world.ts";
 
-export interface DollarBreakdown {
-  /** ours − original, USD, per cause (they sum to the difference in dollars). */
+/** ours − original per cause (USD in a breakdown, a share of the original's dollars in shares). */
+export interface Causes {
   readonly boot: number;
   readonly idle: number;
   readonly hardware: number;
@@ -28,6 +28,11 @@ export interface DollarBreakdown {
   readonly multiGpu: number;
   readonly extra: number;
   readonly wasted: number;
+}
+
+const CAUSES = ["boot", "idle", "hardware", "multiGpu", "extra", "wasted"] as const;
+
+export interface DollarBreakdown extends Causes {
   /** Over the jobs both finished: finishing runs' USD of each policy and of the oracle. */
   readonly bothFinished: { readonly jobs: number; ours: number; original: number; oracle: number };
   /** Dollars ours/original without the finishing runs of jobs only one of them finished. */
@@ -115,13 +120,7 @@ export function breakdown(
 }
 
 /** The breakdown as shares of the original's dollars, and the runs against the oracle. */
-export interface BreakdownShares {
-  readonly boot: number;
-  readonly idle: number;
-  readonly hardware: number;
-  readonly multiGpu: number;
-  readonly extra: number;
-  readonly wasted: number;
+export interface BreakdownShares extends Causes {
   readonly equalWorkRatio: number;
   readonly floorRatio: number;
   /** Finishing runs of the jobs both finished ÷ the oracle's, per policy. */
@@ -129,16 +128,23 @@ export interface BreakdownShares {
   readonly oursVsOracle: number;
 }
 
+type ShareKey = keyof BreakdownShares;
+const SHARE_KEYS: readonly ShareKey[] = [
+  ...CAUSES,
+  "equalWorkRatio",
+  "floorRatio",
+  "originalVsOracle",
+  "oursVsOracle",
+];
+
 export function shares(b: DollarBreakdown, originalUsd: number): BreakdownShares {
-  const share = (v: number) => v / originalUsd;
   const oracle = b.bothFinished.oracle;
+  const causes = Object.fromEntries(CAUSES.map((k) => [k, b[k] / originalUsd])) as Record<
+    keyof Causes,
+    number
+  >;
   return {
-    boot: share(b.boot),
-    idle: share(b.idle),
-    hardware: share(b.hardware),
-    multiGpu: share(b.multiGpu),
-    extra: share(b.extra),
-    wasted: share(b.wasted),
+    ...causes,
     equalWorkRatio: b.equalWorkRatio,
     floorRatio: b.floorRatio,
     originalVsOracle: oracle > 0 ? b.bothFinished.original / oracle : 1,
@@ -148,20 +154,11 @@ export function shares(b: DollarBreakdown, originalUsd: number): BreakdownShares
 
 /** The mean of several runs' shares (one trace over its seeds). */
 export function meanShares(all: readonly BreakdownShares[]): BreakdownShares {
-  const mean = (f: (s: BreakdownShares) => number) =>
-    all.reduce((sum, s) => sum + f(s), 0) / Math.max(1, all.length);
-  return {
-    boot: mean((s) => s.boot),
-    idle: mean((s) => s.idle),
-    hardware: mean((s) => s.hardware),
-    multiGpu: mean((s) => s.multiGpu),
-    extra: mean((s) => s.extra),
-    wasted: mean((s) => s.wasted),
-    equalWorkRatio: mean((s) => s.equalWorkRatio),
-    floorRatio: mean((s) => s.floorRatio),
-    originalVsOracle: mean((s) => s.originalVsOracle),
-    oursVsOracle: mean((s) => s.oursVsOracle),
-  };
+  const n = Math.max(1, all.length);
+  return Object.fromEntries(SHARE_KEYS.map((k) => [k, all.reduce((sum, s) => sum + s[k], 0) / n])) as Record<
+    ShareKey,
+    number
+  >;
 }
 
 /** One Markdown row: each cause as % of the original's dollars (+ = ours spends more). */
