@@ -145,10 +145,18 @@ export class ObjectStore {
     const target = this.#file(bucket, to);
     if (this.#meta.has(`${bucket}/${to}`))
       throw new StorageFailure(409, "Duplicate", "The resource already exists", "Duplicate");
-    await mkdir(dirname(target), { recursive: true });
-    await rename(this.#file(bucket, from), target);
+    // The metadata moves before the first await, so a concurrent move of the same key finds it
+    // gone (NoSuchKey), as Storage's database row would be.
     this.#meta.delete(`${bucket}/${from}`);
     this.#meta.set(`${bucket}/${to}`, { ...meta, name: to, updatedAt: new Date().toISOString() });
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await rename(this.#file(bucket, from), target);
+    } catch (error) {
+      this.#meta.delete(`${bucket}/${to}`);
+      this.#meta.set(`${bucket}/${from}`, meta);
+      throw error;
+    }
   }
 
   /** Deletes the named objects that exist; answers their metadata (missing names are skipped). */

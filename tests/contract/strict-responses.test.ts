@@ -189,6 +189,31 @@ describe("strict responses: every declared route through the real stack", () => 
       }),
       "result",
     );
+    const signed = "signed result";
+    const ticket = await ok(
+      call(WAPI, W.runResultUpload, {
+        ...run,
+        json: {
+          path: "signed.txt",
+          bytes: signed.length,
+          sha256: sha(signed),
+          org_sha256: sha(signed + stack.orgId),
+        },
+      }),
+      "result ticket",
+    );
+    const uploadToken = String(ticket.body.upload_url).split("/local-files/")[1] ?? "";
+    await ok(
+      call(API, F.localPut, {
+        params: { token: uploadToken },
+        raw: { type: "application/octet-stream", body: signed },
+      }),
+      "signed result upload",
+    );
+    await ok(
+      call(WAPI, W.runResultFinalize, { ...run, json: { upload_id: ticket.body.upload_id } }),
+      "finalize",
+    );
     await ok(call(WAPI, W.complete, { ...run, json: { exit_code: 0 } }), "complete");
 
     const failing = await submit(2);

@@ -212,6 +212,10 @@ const BODIES: Record<string, (t: OrgFixture) => SampleBody> = {
     json: { events: [{ seq: 1, data: { type: "injected" } }] },
   }),
   "POST /worker-api/runs/:run_id/results": () => ({ raw: "injected", query: "?path=x.txt" }),
+  "POST /worker-api/runs/:run_id/results/uploads": () => ({
+    json: { path: "x.txt", bytes: 8, sha256: "0".repeat(64), org_sha256: "0".repeat(64) },
+  }),
+  "POST /worker-api/runs/:run_id/results/finalize": (t) => ({ json: { upload_id: t.uploadId } }),
   "POST /worker-api/runs/:run_id/complete": () => ({ json: { exit_code: 0 } }),
   "POST /worker-api/runs/:run_id/fail": () => ({ json: { failure_kind: "user_error", message: "injected" } }),
 };

@@ -1,13 +1,14 @@
 // FileStore on local disk for the local stack. Signed URLs point at the api's /local-files
 // route with a short-lived token, the way Storage's signed URLs work. Uses node:fs, which both
 // Deno and Node provide — this adapter is not part of the runtime-neutral _shared code.
+import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import type { FileStore } from "../_shared/files/file-store.ts";
+import { type FileStore, FileStoreError } from "../_shared/files/file-store.ts";
 
 export interface LocalDiskOptions {
   root: string;
@@ -68,7 +69,23 @@ export function createLocalDiskStore(options: LocalDiskOptions): FileStore {
     async move(from, to) {
       const target = pathOf(to);
       await mkdir(dirname(target), { recursive: true });
-      await rename(pathOf(from), target);
+      await rename(pathOf(from), target).catch((error: { code?: string }) => {
+        if (error.code === "ENOENT")
+          throw new FileStoreError("move", `no object at ${from}`, { notFound: true });
+        throw error;
+      });
+    },
+    async digests(key, organizationId) {
+      const content = createHash("sha256");
+      try {
+        for await (const chunk of createReadStream(pathOf(key))) content.update(chunk as Buffer);
+      } catch (error) {
+        if ((error as { code?: string }).code === "ENOENT") return null;
+        throw error;
+      }
+      // One pass: the org hash continues a copy of the content's running state.
+      const orgSha256 = content.copy().update(organizationId).digest("hex");
+      return { sha256: content.digest("hex"), orgSha256 };
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });

@@ -14,6 +14,7 @@ import { answer } from "../_shared/http/define-route.ts";
 import { mountRoutes } from "../_shared/http/mount.ts";
 import { claimOnce, describeClaim } from "./claim.ts";
 import { asWorker, route, type WorkerApiDeps, type WorkerEnv } from "./context.ts";
+import { createResultUpload, finalizeResultUpload } from "./result-uploads.ts";
 import { uploadResult } from "./results.ts";
 
 export type { WorkerApiDeps };
@@ -153,6 +154,14 @@ function runRoutes(deps: WorkerApiDeps) {
         await uploadResult(deps, c.get("principal"), params.run_id, query.path, c.req.raw.body),
       );
     }),
+
+    route(R.runResultUpload, async ({ c, params, body }) =>
+      answer(201, await createResultUpload(deps, c.get("principal"), params.run_id, body)),
+    ),
+
+    route(R.runResultFinalize, async ({ c, params, body }) =>
+      answer(201, await finalizeResultUpload(deps, c.get("principal"), params.run_id, body.upload_id)),
+    ),
 
     route(R.complete, async ({ c, params, body }) => {
       const [r] = await asWorker(

@@ -8,9 +8,11 @@ import {
   LogBatchResponse,
   RegisterWorkerResponse,
   ResultUploadResponse,
+  ResultUploadTicket,
   RunOutcome,
 } from "@contract";
 import type { z } from "zod";
+import { digestFile } from "./file-digest.ts";
 import type { EventRecord, RunFailure, WorkerApi } from "./worker-api.ts";
 import { WorkerApiError } from "./worker-api-error.ts";
 
@@ -24,6 +26,8 @@ export interface WorkerApiClientOptions {
   /** Result uploads may be large: a separate, longer limit. */
   uploadTimeoutMs?: number;
   userAgent?: string;
+  /** The worker's organization, when known before register() (which sets it). */
+  organizationId?: string;
 }
 
 /** HTTP client for the worker protocol (docs/http-api.md, section worker-api). */
@@ -34,6 +38,8 @@ export class WorkerApiClient implements WorkerApi {
   readonly #timeoutMs: number;
   readonly #uploadTimeoutMs: number;
   readonly #userAgent: string;
+  /** From register(): result file ids hash the content with it. */
+  #organizationId: string | undefined;
 
   constructor(options: WorkerApiClientOptions) {
     this.#base = options.workerApiUrl.replace(/\/+$/, "");
@@ -42,10 +48,13 @@ export class WorkerApiClient implements WorkerApi {
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#uploadTimeoutMs = options.uploadTimeoutMs ?? 30 * 60_000;
     this.#userAgent = options.userAgent ?? "openweights-worker";
+    this.#organizationId = options.organizationId;
   }
 
-  register(request: RegisterWorkerRequest, signal?: AbortSignal) {
-    return this.#json("POST", "/register", request, RegisterWorkerResponse, { signal });
+  async register(request: RegisterWorkerRequest, signal?: AbortSignal) {
+    const answer = await this.#json("POST", "/register", request, RegisterWorkerResponse, { signal });
+    this.#organizationId = answer.organization_id;
+    return answer;
   }
 
   heartbeat(runIds: string[], cachedModels?: string[], signal?: AbortSignal) {
@@ -73,11 +82,63 @@ export class WorkerApiClient implements WorkerApi {
     });
   }
 
+  /**
+   * A result file straight to storage: a signed upload URL from worker-api, a PUT of the bytes
+   * there (they never pass through the function), then finalize, which registers the file and its
+   * `file` event once storage holds what was declared. Each step can be repeated safely.
+   */
   async uploadResult(runId: string, path: string, filePath: string, signal?: AbortSignal) {
-    // A file-backed Blob streams from disk and carries its length; it can be re-read on retry.
-    const blob = await openAsBlob(filePath, { type: "application/octet-stream" });
-    const url = `/runs/${encodeURIComponent(runId)}/results?path=${encodeURIComponent(path)}`;
-    return this.#json("POST", url, blob, ResultUploadResponse, { signal, timeoutMs: this.#uploadTimeoutMs });
+    const organizationId = this.#organizationId;
+    if (!organizationId)
+      throw new WorkerApiError(
+        null,
+        "not_registered",
+        "register before uploading results (the file id needs the organization)",
+      );
+    const digest = await digestFile(filePath, organizationId);
+    const run = `/runs/${encodeURIComponent(runId)}/results`;
+    const ticket = await this.#json(
+      "POST",
+      `${run}/uploads`,
+      { path, bytes: digest.bytes, sha256: digest.sha256, org_sha256: digest.orgSha256 },
+      ResultUploadTicket,
+      { signal },
+    );
+    if (ticket.upload_url !== null) await this.#putSigned(ticket.upload_url, filePath, signal);
+    return this.#json("POST", `${run}/finalize`, { upload_id: ticket.upload_id }, ResultUploadResponse, {
+      signal,
+    });
+  }
+
+  /** PUTs a file to a signed URL (no credentials: the URL carries them). */
+  async #putSigned(url: string, filePath: string, signal: AbortSignal | undefined): Promise<void> {
+    const timeout = AbortSignal.timeout(this.#uploadTimeoutMs);
+    // A file-backed Blob streams from disk and carries its length.
+    const body = await openAsBlob(filePath, { type: "application/octet-stream" });
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method: "PUT",
+        headers: { "content-type": "application/octet-stream", "user-agent": this.#userAgent },
+        body,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      throw new WorkerApiError(null, "network_error", `result upload to storage failed: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    if (!response.ok) {
+      // Storage's refusal is not worker-api's: a 401/403 here must not read as the worker's own
+      // token being rejected. No status: retried with a fresh URL (uploadResults' retry).
+      const text = (await response.text().catch(() => "")).slice(0, 300);
+      throw new WorkerApiError(
+        null,
+        "storage_upload_failed",
+        `signed result upload answered ${response.status}: ${text}`,
+      );
+    }
+    await response.body?.cancel();
   }
 
   complete(runId: string, exitCode: number, signal?: AbortSignal) {

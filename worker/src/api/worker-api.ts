@@ -15,7 +15,7 @@ export interface WorkerApi {
   claim(waitMs: number, signal?: AbortSignal): Promise<ClaimedJob | null>;
   postLogs(runId: string, batch: LogBatch, signal?: AbortSignal): Promise<{ accepted: boolean }>;
   postEvents(runId: string, events: EventRecord[], signal?: AbortSignal): Promise<{ accepted: number }>;
-  /** Streams a local file as a result; the server stores it and emits the `file` event. */
+  /** Uploads a local file as a result straight to storage; the server registers it and emits the `file` event. */
   uploadResult(
     runId: string,
     path: string,

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { FileId, JobId, openEnum, Timestamp, Uuid } from "./common.ts";
 import { FailureKind, JobStatus, ProviderName } from "./enums.ts";
-import { JsonObject } from "./jobs.ts";
+import { CreateUploadRequest } from "./files.ts";
+import { JsonObject, MountPath } from "./jobs.ts";
 
 export const RegisterWorkerRequest = z.strictObject({
   image: z.string().min(1).max(255),
@@ -121,6 +122,31 @@ export type RunOutcome = z.infer<typeof RunOutcome>;
 
 export const ResultUploadQuery = z.strictObject({ path: z.string().min(1).max(500) });
 export const ResultUploadResponse = z.object({ file_id: FileId, event_seq: z.number().nullable() });
+
+/**
+ * A result file the worker is about to upload straight to storage: its path under uploads/, size
+ * and hashes (`org_sha256` = sha256(content ‖ organization id), the file id's hash, as for
+ * `POST /files/uploads`).
+ */
+export const ResultUploadRequest = z.strictObject({
+  path: MountPath,
+  bytes: CreateUploadRequest.shape.bytes,
+  sha256: CreateUploadRequest.shape.sha256,
+  org_sha256: CreateUploadRequest.shape.org_sha256,
+});
+export type ResultUploadRequest = z.infer<typeof ResultUploadRequest>;
+
+export const ResultUploadTicket = z.object({
+  file_id: FileId,
+  /** PUT the bytes here (no credentials: the URL is signed). null: the organization already has this file. */
+  upload_url: z.string().nullable(),
+  /** Hand to `…/results/finalize` once the bytes are uploaded (or at once when upload_url is null). */
+  upload_id: z.string(),
+  expires_at: Timestamp,
+});
+export type ResultUploadTicket = z.infer<typeof ResultUploadTicket>;
+
+export const ResultFinalizeRequest = z.strictObject({ upload_id: z.string().min(1).max(4096) });
 
 export const StopWorkerRequest = z.strictObject({ reason: z.string().max(500).default("") });
 

@@ -15,6 +15,12 @@ export interface FileStore {
   delete(key: string): Promise<void>;
   signedDownloadUrl(key: string, ttlSeconds: number): Promise<string>;
   signedUploadUrl(key: string, ttlSeconds: number): Promise<string>;
+  /**
+   * sha256(content) and sha256(content ‖ org) of a stored object, where the store can read it
+   * without the bytes passing through a function (local disk). Absent where it cannot: Supabase
+   * Storage keeps no content hash, and hashing there would stream the object through the function.
+   */
+  digests?(key: string, organizationId: string): Promise<{ sha256: string; orgSha256: string } | null>;
 }
 
 /**
