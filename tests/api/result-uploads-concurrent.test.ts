@@ -3,7 +3,8 @@
 // a max+1 read in TypeScript let two concurrent uploads take the same seq and drop one event),
 // and the same file uploaded concurrently (a retry racing the original) still adds one event.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, startTestStack, type TestStack } from "../support/stack.ts";
+import { claimedRun as claimedRunOf } from "../support/claimed-run.ts";
+import { type client, startTestStack, type TestStack } from "../support/stack.ts";
 
 let stack: TestStack;
 const IMAGE = "concurrent/results:1";
@@ -15,25 +16,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A job claimed by a fresh worker: its run id and the worker's client. */
-async function claimedRun(key: string) {
-  const api = client(stack.url, stack.adminToken);
-  const [minted] = await stack.db.sql<{ token: string }[]>`
-    select token from internal.mint_worker_token(${stack.orgId}, ${`results-${key}`})`;
-  const worker = client(stack.url, minted!.token);
-  expect((await worker("POST", "/worker-api/register", { image: IMAGE, vram_gb: 80 })).status).toBe(200);
-  const job = await api("POST", "/api/jobs", {
-    type: "results",
-    image: IMAGE,
-    entrypoint: ["true"],
-    params: { key },
-    requires_vram_gb: 0,
-  });
-  expect(job.status, JSON.stringify(job.body)).toBeLessThan(300);
-  const claim = (await worker("POST", "/worker-api/claim", { wait_ms: 0 })).body.claim;
-  expect(claim?.job.id).toBe(job.body.id);
-  return { runId: claim.run_id as string, worker };
-}
+const claimedRun = (key: string) => claimedRunOf(stack, key, IMAGE);
 
 const upload = (worker: ReturnType<typeof client>, runId: string, path: string, content: string) =>
   worker("POST", `/worker-api/runs/${runId}/results?path=${encodeURIComponent(path)}`, content, {

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StorageStandIn, startStorageStandIn } from "../../scripts/storage/server.ts";
 import { WorkerApiClient } from "../../worker/src/api/worker-api-client.ts";
-import { client, startTestStack, type TestStack } from "../support/stack.ts";
+import { claimedRun } from "../support/claimed-run.ts";
+import { startTestStack, type TestStack } from "../support/stack.ts";
 
 const MAX_BYTES = 256 * 1024;
 const JWT_SECRET = randomBytes(32).toString("hex");
@@ -50,26 +51,6 @@ const sha = (...parts: (string | Buffer)[]) => {
   for (const p of parts) h.update(p);
   return h.digest("hex");
 };
-
-/** A job claimed by a fresh worker of the stack's organization. */
-async function claimedRun(stack: TestStack, key: string) {
-  const [minted] = await stack.db.sql<{ token: string }[]>`
-    select token from internal.mint_worker_token(${stack.orgId}, ${`signed-${key}`})`;
-  const worker = client(stack.url, minted!.token);
-  const image = `signed/results-${key}:1`;
-  expect((await worker("POST", "/worker-api/register", { image, vram_gb: 80 })).status).toBe(200);
-  const job = await client(stack.url, stack.adminToken)("POST", "/api/jobs", {
-    type: "results",
-    image,
-    entrypoint: ["true"],
-    params: { key },
-    requires_vram_gb: 0,
-  });
-  expect(job.status, JSON.stringify(job.body)).toBeLessThan(300);
-  const claim = (await worker("POST", "/worker-api/claim", { wait_ms: 0 })).body.claim;
-  expect(claim?.job.id).toBe(job.body.id);
-  return { runId: claim.run_id as string, worker, token: minted!.token };
-}
 
 async function filed(stack: TestStack, runId: string) {
   const files = await stack.db.sql<{ id: string; bytes: string; sha256: string }[]>`
