@@ -14,7 +14,9 @@ import {
   JOB_DEFAULTS,
   LogBatch,
   RegisterWorkerRequest,
+  ResultFinalizeRequest,
   ResultUploadQuery,
+  ResultUploadRequest,
   StopWorkerRequest,
 } from "@contract";
 import { type Context, Hono } from "hono";
@@ -82,6 +84,7 @@ export class FakeWorkerApi {
   readonly faults: Record<string, Fault> = {};
   readonly calls: Record<string, number> = {};
   readonly #tokens = new Map<string, { workerId: string; revoked: boolean }>();
+  readonly #uploads = new Map<string, { runId: string; path: string; content: Buffer | null }>();
   readonly #timings: NonNullable<FakeOptions["timings"]>;
   #origin = "http://127.0.0.1";
   readonly app: Hono;
@@ -169,6 +172,13 @@ export class FakeWorkerApi {
       }
       return error(c, 404, "not_found", "no such file");
     });
+    // Signed result uploads: the URL a ticket hands out (no credentials, as a signed URL).
+    app.put("/functions/v1/fake-uploads/:upload_id", async (c) => {
+      const pending = this.#uploads.get(c.req.param("upload_id"));
+      if (!pending) return error(c, 404, "not_found", "unknown signed upload URL");
+      pending.content = Buffer.from(await c.req.arrayBuffer());
+      return c.json({ Key: c.req.param("upload_id") });
+    });
     const api = new Hono<{ Variables: { workerId: string } }>();
     api.use("*", async (c, next) => {
       const token = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
@@ -214,6 +224,30 @@ export class FakeWorkerApi {
         return { file_id: id, event_seq: null };
       });
     });
+    api.post("/runs/:run_id/results/uploads", (c) =>
+      this.#fenced(c, ResultUploadRequest, "result ticket", (run, b) => {
+        const uploadId = randomUUID();
+        this.#uploads.set(uploadId, { runId: run.id, path: b.path, content: null });
+        return {
+          file_id: `result:file-${b.org_sha256.slice(0, 12)}`,
+          upload_url: `${this.#origin}/functions/v1/fake-uploads/${uploadId}`,
+          upload_id: uploadId,
+          expires_at: new Date(Date.now() + 7_200_000).toISOString(),
+        };
+      }),
+    );
+    api.post("/runs/:run_id/results/finalize", (c) =>
+      this.#fenced(c, ResultFinalizeRequest, "result finalize", (run, b) => {
+        const pending = this.#uploads.get(b.upload_id);
+        if (!pending || pending.runId !== run.id || !pending.content) throw new Error("nothing uploaded");
+        const id = fileId("result", pending.content);
+        if (!run.results.some((r) => r.path === pending.path)) {
+          run.results.push({ path: pending.path, file_id: id, content: pending.content });
+          run.fileEvents.push({ type: "file", path: pending.path, file_id: id });
+        }
+        return { file_id: id, event_seq: null };
+      }),
+    );
     api.post("/runs/:run_id/complete", (c) =>
       this.#fenced(c, CompleteRunRequest, "complete", (run, b) =>
         this.#settle(run, "completed", null, b.exit_code, ""),
