@@ -4,12 +4,27 @@
 import type { JWK } from "jose";
 import { acceptSupabaseSessions, sessionVerifierFor } from "../_shared/auth/supabase-sessions.ts";
 import { createTokenSigner, type TokenSigner } from "../_shared/auth/token-signer.ts";
-import type { FunctionEnv } from "../_shared/config/env.ts";
+import { type FunctionEnv, functionDatabaseUrl } from "../_shared/config/env.ts";
+import { connectDatabase } from "../_shared/db/connect.ts";
+import type { Sql } from "../_shared/db/session.ts";
 import type { FileStore } from "../_shared/files/file-store.ts";
 import { localUrlSigner } from "../_shared/files/local-url.ts";
 import { createSupabaseStorageStore } from "../_shared/files/supabase-storage.ts";
 import { canonicalHardware, defaultCatalog } from "../_shared/hardware/index.ts";
 import { createLocalDiskStore } from "./local-disk-store.ts";
+
+/**
+ * The database, token signer and file store of the functions that serve callers (api, worker-api,
+ * openai), wired one way: the database through functionDatabaseUrl, so each logs in as the
+ * least-privileged role when OW_DB_URL is set (the openai function once used SUPABASE_DB_URL).
+ */
+export async function callerDepsFromEnv(
+  env: FunctionEnv,
+): Promise<{ sql: Sql; signer: TokenSigner; store: FileStore }> {
+  const sql = connectDatabase(functionDatabaseUrl(env), env.OW_DB_POOL_SIZE);
+  const signer = await signerFromEnv(env);
+  return { sql, signer, store: storeFromEnv(env, signer) };
+}
 
 export async function signerFromEnv(env: FunctionEnv): Promise<TokenSigner> {
   const own = env.OW_JWT_PRIVATE_JWK

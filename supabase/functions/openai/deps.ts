@@ -1,8 +1,7 @@
 // Dependencies of the openai function: the api's database, signer and file store wiring, plus the
 // built-in jobs' Python scripts, carried in the bundle (a deployed function reads no repository files).
-import { hardwarePort, scaleKicker, signerFromEnv, storeFromEnv } from "../_runtime/function-deps.ts";
+import { callerDepsFromEnv, hardwarePort, scaleKicker } from "../_runtime/function-deps.ts";
 import type { FunctionEnv } from "../_shared/config/env.ts";
-import { connectDatabase } from "../_shared/db/connect.ts";
 import type { OpenAIDeps } from "./context.ts";
 import type { OpenAIEnvValues } from "./env.ts";
 import { JOB_SCRIPTS } from "./job-scripts.generated.ts";
@@ -22,12 +21,8 @@ export async function openAIDepsFromEnv(
   openai: OpenAIEnvValues,
   log: (line: string) => void,
 ): Promise<OpenAIDeps> {
-  const sql = connectDatabase(env.SUPABASE_DB_URL, env.OW_DB_POOL_SIZE);
-  const signer = await signerFromEnv(env);
   return {
-    sql,
-    signer,
-    store: storeFromEnv(env, signer),
+    ...(await callerDepsFromEnv(env)),
     hardware: hardwarePort,
     config: {
       maxUploadBytes: env.OW_MAX_UPLOAD_BYTES,

@@ -102,6 +102,16 @@ export interface RouteImpl<C = unknown, Ctr extends AnyContract = AnyContract> {
 }
 
 /**
+ * Any handler bound for context C, whatever its contract: what mountRoutes takes a list of. A
+ * handler of any contract is one (its parsed inputs are narrower than `never` allows), while a
+ * handler written for another app's context is not.
+ */
+export interface BoundRoute<C> {
+  contract: AnyContract;
+  handle(input: { c: C; params: never; query: never; body: never }): Promise<unknown>;
+}
+
+/**
  * Binds handlers to declared routes for one app's context type:
  * `const route = implementer<ApiContext>(); route(JobRoutes.list, async ({ c, query }) => …)`.
  * The handler's input and answer types come from the contract.

@@ -8,7 +8,7 @@
 import type { Context, Env, Hono } from "hono";
 import type { z } from "zod";
 import { parseWith, queryObject, readJson } from "./base-app.ts";
-import { Answer, type AnyContract, CALLERS, type Caller, type RouteImpl } from "./define-route.ts";
+import { Answer, type AnyContract, type BoundRoute, CALLERS, type Caller } from "./define-route.ts";
 
 export interface MountOptions<E extends Env> {
   /** How each caller kind this app serves is authenticated; a kind left out cannot be mounted. */
@@ -23,8 +23,7 @@ export interface MountOptions<E extends Env> {
 
 export function mountRoutes<E extends Env>(
   app: Hono<E>,
-  // biome-ignore lint/suspicious/noExplicitAny: handlers of differing contracts share one list
-  routes: RouteImpl<Context<E>, any>[],
+  routes: BoundRoute<Context<E>>[],
   options: MountOptions<E>,
 ): void {
   if (options.declared) checkCoverage(options.declared, routes);
@@ -58,7 +57,7 @@ export function mountRoutes<E extends Env>(
   }
 }
 
-function checkCoverage(declared: readonly AnyContract[], routes: RouteImpl<never, AnyContract>[]): void {
+function checkCoverage(declared: readonly AnyContract[], routes: BoundRoute<never>[]): void {
   const bound = new Set(routes.map((r) => r.contract));
   const missing = declared.filter((d) => !bound.has(d)).map((d) => d.name);
   const extra = routes.filter((r) => !declared.includes(r.contract)).map((r) => r.contract.name);
