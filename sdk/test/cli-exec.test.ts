@@ -3,42 +3,27 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { useCliDouble } from "./support/cli-double.ts";
 import { runCliInProcess as runCli } from "./support/cli-in-process.ts";
 import { jobBody } from "./support/fake-fetch.ts";
-import { type HttpDouble, startHttpDouble } from "./support/http-double.ts";
 
-let api: HttpDouble;
-let configDir: string;
 let dir: string;
-const env = () => ({
-  OPENWEIGHTS_API_URL: api.url,
-  OPENWEIGHTS_API_KEY: "test-jwt",
-  OPENWEIGHTS_CONFIG_DIR: configDir,
-});
+const cli = useCliDouble("ow-exec-config-");
+const env = cli.env;
 const secret = (name: string) => ({ name, member_usable: false, created_at: "t", updated_at: "t" });
-const submitted = () => api.requests.filter((r) => r.method === "POST" && r.path === "/api/jobs");
-const uploads = () => api.requests.filter((r) => r.path.startsWith("/api/files"));
+const submitted = () => cli.api.requests.filter((r) => r.method === "POST" && r.path === "/api/jobs");
+const uploads = () => cli.api.requests.filter((r) => r.path.startsWith("/api/files"));
 
-beforeAll(async () => {
-  api = await startHttpDouble();
-  configDir = mkdtempSync(join(tmpdir(), "ow-exec-config-"));
-});
-afterAll(async () => {
-  await api.close();
-  rmSync(configDir, { recursive: true, force: true });
-});
 beforeEach(() => {
-  api.requests.length = 0;
-  for (const key of Object.keys(api.routes)) delete api.routes[key];
-  api.routes["POST /api/files/uploads"] = () => ({
+  cli.api.routes["POST /api/files/uploads"] = () => ({
     json: { file_id: "custom_job_file:file-0123456789ab", upload_url: null, expires_at: null },
   });
-  api.routes["POST /api/jobs"] = () => ({
+  cli.api.routes["POST /api/jobs"] = () => ({
     status: 201,
     json: { ...jobBody({ id: "exec-0123456789ab", type: "exec" }), created: true },
   });
-  api.routes["GET /api/secrets"] = () => ({
+  cli.api.routes["GET /api/secrets"] = () => ({
     json: { object: "list", data: [secret("HF_TOKEN"), secret("WANDB_API_KEY")], next_cursor: null },
   });
   dir = mkdtempSync(join(tmpdir(), "ow-exec-dir-"));
@@ -105,7 +90,7 @@ describe("ow exec --secret", () => {
     expect(known.code).toBe(0);
     expect(JSON.parse(submitted()[0]!.body.toString())).toMatchObject({ secrets: ["HF_TOKEN"] });
 
-    api.routes["GET /api/secrets"] = () => ({
+    cli.api.routes["GET /api/secrets"] = () => ({
       status: 403,
       json: { error: { code: "forbidden", message: "admins only", request_id: "r" } },
     });

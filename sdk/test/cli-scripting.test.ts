@@ -1,22 +1,10 @@
-// The CLI for scripts and people (issue 15): did-you-mean, completion from the command table,
-// colours only at a terminal, hidden token input, revoke by the listed prefix, restart that does
-// only what its help says.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCliDouble } from "./support/cli-double.ts";
 import { runCliInProcess as ow } from "./support/cli-in-process.ts";
 import { jobBody, ORG_ID } from "./support/fake-fetch.ts";
-import { type HttpDouble, startHttpDouble } from "./support/http-double.ts";
 
-let api: HttpDouble;
-let configDir: string;
-const env = (more: Record<string, string | undefined> = {}) => ({
-  OPENWEIGHTS_API_URL: api.url,
-  OPENWEIGHTS_API_KEY: "test-jwt",
-  OPENWEIGHTS_CONFIG_DIR: configDir,
-  ...more,
-});
+const cli = useCliDouble("ow-cli-scripting-");
+const env = cli.env;
 const page = (data: unknown[]) => ({ json: { object: "list", data, next_cursor: null } });
 const token = (id: string, prefix: string, revoked: string | null = null) => ({
   id,
@@ -29,19 +17,6 @@ const token = (id: string, prefix: string, revoked: string | null = null) => ({
   expires_at: null,
   revoked_at: revoked,
   last_used_at: null,
-});
-
-beforeAll(async () => {
-  api = await startHttpDouble();
-  configDir = mkdtempSync(join(tmpdir(), "ow-cli-scripting-"));
-});
-afterAll(async () => {
-  await api.close();
-  rmSync(configDir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  api.requests.length = 0;
-  for (const key of Object.keys(api.routes)) delete api.routes[key];
 });
 
 describe("ow for people and scripts", () => {
@@ -75,7 +50,7 @@ describe("ow for people and scripts", () => {
   });
 
   it("colours statuses at a terminal only, and never under NO_COLOR", async () => {
-    api.routes["GET /api/jobs"] = () =>
+    cli.api.routes["GET /api/jobs"] = () =>
       page([
         jobBody({ id: "a-000000000001", status: "failed" }),
         jobBody({ id: "a-000000000002", status: "pending", waiting_reason: "waiting: at the worker cap" }),
@@ -92,7 +67,7 @@ describe("ow for people and scripts", () => {
 
   it("reads the token for ow login without echoing it at a terminal", async () => {
     const secret = "secret-jwt-typed-at-a-terminal";
-    api.routes["GET /api/me"] = () => ({
+    cli.api.routes["GET /api/me"] = () => ({
       json: {
         organization: { id: ORG_ID, name: "acme", created_at: "t" },
         token_id: null,
@@ -110,12 +85,12 @@ describe("ow for people and scripts", () => {
       stderr: "API token (ow_…, not shown): \n",
     });
     expect(login.stderr + login.stdout).not.toContain(secret);
-    expect(api.requests.at(-1)?.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(cli.api.requests.at(-1)?.headers.authorization).toBe(`Bearer ${secret}`);
   });
 
   it("revokes a token by the prefix ow token ls shows, refusing an unknown or ambiguous one", async () => {
     const a = "00000000-0000-4000-8000-00000000000a";
-    api.routes["GET /api/tokens"] = () =>
+    cli.api.routes["GET /api/tokens"] = () =>
       page([
         token(a, "ow_AbCd"),
         token("00000000-0000-4000-8000-00000000000b", "ow_Dupe"),
@@ -123,7 +98,7 @@ describe("ow for people and scripts", () => {
         token("00000000-0000-4000-8000-00000000000d", "ow_Gone", "2026-01-02T00:00:00Z"),
       ]);
     let revoked = "";
-    api.routes[`DELETE /api/tokens/${a}`] = (req) => {
+    cli.api.routes[`DELETE /api/tokens/${a}`] = (req) => {
       revoked = req.path;
       return { json: token(a, "ow_AbCd", "2026-01-03T00:00:00Z") };
     };
@@ -138,10 +113,10 @@ describe("ow for people and scripts", () => {
 
   it("restart leaves a completed job alone unless --force", async () => {
     let restarted = 0;
-    api.routes["GET /api/jobs/a-000000000001"] = () => ({
+    cli.api.routes["GET /api/jobs/a-000000000001"] = () => ({
       json: jobBody({ id: "a-000000000001", status: "completed" }),
     });
-    api.routes["POST /api/jobs/a-000000000001/restart"] = () => {
+    cli.api.routes["POST /api/jobs/a-000000000001/restart"] = () => {
       restarted++;
       return { json: jobBody({ id: "a-000000000001", status: "pending" }) };
     };

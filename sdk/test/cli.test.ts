@@ -1,23 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCliDouble } from "./support/cli-double.ts";
 import { runCliInProcess as runCli } from "./support/cli-in-process.ts";
 import { jobBody, ORG_ID } from "./support/fake-fetch.ts";
-import {
-  type DoubleReply,
-  type HttpDouble,
-  runCli as runCliProcess,
-  startHttpDouble,
-} from "./support/http-double.ts";
+import { type DoubleReply, runCli as runCliProcess } from "./support/http-double.ts";
 
-let api: HttpDouble;
-let configDir: string;
-const env = () => ({
-  OPENWEIGHTS_API_URL: api.url,
-  OPENWEIGHTS_API_KEY: "test-jwt",
-  OPENWEIGHTS_CONFIG_DIR: configDir,
-});
+const cli = useCliDouble("ow-cli-config-");
+const env = cli.env;
 const errorReply = (status: number, code: string): DoubleReply => ({
   status,
   json: { error: { code, message: `${code} happened`, request_id: "req_cli_1" } },
@@ -43,19 +34,6 @@ const ME = {
   user_id: null,
 };
 
-beforeAll(async () => {
-  api = await startHttpDouble();
-  configDir = mkdtempSync(join(tmpdir(), "ow-cli-config-"));
-});
-afterAll(async () => {
-  await api.close();
-  rmSync(configDir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  api.requests.length = 0;
-  for (const key of Object.keys(api.routes)) delete api.routes[key];
-});
-
 describe("ow CLI", () => {
   it("exits 2 and names the flag for an unknown flag, a bad integer and a bad choice", async () => {
     const unknown = await runCli(["jobs", "ls", "--colour"], { env: env() });
@@ -67,7 +45,7 @@ describe("ow CLI", () => {
     const badChoice = await runCli(["ls", "--status", "sleeping"], { env: env() });
     expect(badChoice.code).toBe(2);
     expect(badChoice.stderr).toMatch(/--status must be one of pending/);
-    expect(api.requests).toHaveLength(0);
+    expect(cli.api.requests).toHaveLength(0);
   });
 
   it("exits 2 for a missing argument or an unknown command", { timeout: 90_000 }, async () => {
@@ -80,7 +58,7 @@ describe("ow CLI", () => {
   });
 
   it("prints listings as JSON with --json and only ids with -q", async () => {
-    api.routes["GET /api/jobs"] = (req) =>
+    cli.api.routes["GET /api/jobs"] = (req) =>
       page([
         jobBody({ id: "a-000000000001", status: req.query.get("status") }),
         jobBody({ id: "a-000000000002" }),
@@ -95,17 +73,17 @@ describe("ow CLI", () => {
   });
 
   it("cancels ids piped on stdin, skipping jobs that are already finished", async () => {
-    api.routes["POST /api/jobs/a-000000000001/cancel"] = () => ({
+    cli.api.routes["POST /api/jobs/a-000000000001/cancel"] = () => ({
       json: jobBody({ id: "a-000000000001", status: "canceled" }),
     });
-    api.routes["POST /api/jobs/a-000000000002/cancel"] = () => errorReply(409, "job_not_cancelable");
+    cli.api.routes["POST /api/jobs/a-000000000002/cancel"] = () => errorReply(409, "job_not_cancelable");
     const result = await runCli(["cancel", "-"], { env: env(), input: "a-000000000001\na-000000000002\n" });
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split("\n");
     expect(lines[0]).toBe("a-000000000001\tcanceled");
     expect(lines[1]).toMatch(/^a-000000000002\tskipped\t/);
     expect(result.stderr).toContain("canceled 1, skipped 1, errors 0");
-    expect(api.requests.filter((r) => r.method === "POST")).toHaveLength(2);
+    expect(cli.api.requests.filter((r) => r.method === "POST")).toHaveLength(2);
   });
 
   it("prints the error code, message and request id, and exits 1 on an API error", async () => {
@@ -116,22 +94,22 @@ describe("ow CLI", () => {
   });
 
   it("exits 3 when the token is rejected or missing", async () => {
-    api.routes["GET /api/me"] = () => errorReply(401, "token_revoked");
+    cli.api.routes["GET /api/me"] = () => errorReply(401, "token_revoked");
     const rejected = await runCli(["whoami"], { env: env() });
     expect(rejected.code).toBe(3);
     expect(rejected.stderr).toContain("token_revoked");
     const missing = await runCli(["whoami"], {
-      env: { OPENWEIGHTS_CONFIG_DIR: configDir, OPENWEIGHTS_API_URL: api.url },
+      env: { OPENWEIGHTS_CONFIG_DIR: cli.configDir, OPENWEIGHTS_API_URL: cli.api.url },
     });
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("ow login");
   });
 
   it("exits with the job's outcome from jobs wait", async () => {
-    api.routes["GET /api/jobs/a-000000000001"] = () => ({
+    cli.api.routes["GET /api/jobs/a-000000000001"] = () => ({
       json: jobBody({ id: "a-000000000001", status: "failed" }),
     });
-    api.routes["GET /api/jobs/a-000000000002"] = () => ({
+    cli.api.routes["GET /api/jobs/a-000000000002"] = () => ({
       json: jobBody({ id: "a-000000000002", status: "completed" }),
     });
     expect((await runCli(["jobs", "wait", "a-000000000001"], { env: env() })).code).toBe(1);
@@ -151,7 +129,7 @@ describe("ow CLI", () => {
       { status: "completed", waiting_reason: null },
     ];
     let poll = 0;
-    api.routes["GET /api/jobs/a-000000000003"] = () => ({
+    cli.api.routes["GET /api/jobs/a-000000000003"] = () => ({
       json: jobBody({ id: "a-000000000003", ...replies[Math.min(poll++, replies.length - 1)] }),
     });
     const result = await runCli(["jobs", "wait", "a-000000000003", "--interval", "1"], { env: env() });
@@ -165,16 +143,16 @@ describe("ow CLI", () => {
   });
 
   it("logs in with a piped token, stores it with mode 0600, and uses it for whoami until logout", async () => {
-    api.routes["GET /api/me"] = (req) =>
+    cli.api.routes["GET /api/me"] = (req) =>
       req.headers.authorization === "Bearer stored-jwt" ? { json: ME } : errorReply(401, "invalid_token");
-    const noKey = { OPENWEIGHTS_CONFIG_DIR: configDir, OPENWEIGHTS_API_URL: undefined };
-    const login = await runCli(["login", "--api-url", api.url], { env: noKey, input: "stored-jwt\n" });
+    const noKey = { OPENWEIGHTS_CONFIG_DIR: cli.configDir, OPENWEIGHTS_API_URL: undefined };
+    const login = await runCli(["login", "--api-url", cli.api.url], { env: noKey, input: "stored-jwt\n" });
     expect(login.code).toBe(0);
     expect(login.stdout).toContain("acme");
-    expect(statSync(join(configDir, "credentials.json")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(cli.configDir, "credentials.json")).mode & 0o777).toBe(0o600);
     const who = await runCli(["whoami", "--json"], { env: noKey });
     expect(who.code).toBe(0);
-    expect(JSON.parse(who.stdout)).toMatchObject({ role: "admin", api_url: api.url });
+    expect(JSON.parse(who.stdout)).toMatchObject({ role: "admin", api_url: cli.api.url });
     expect((await runCli(["logout"], { env: noKey })).code).toBe(0);
     expect((await runCli(["whoami"], { env: noKey })).code).toBe(3);
   });
@@ -188,7 +166,7 @@ describe("ow CLI", () => {
     rmSync(dir, { recursive: true, force: true });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("line 2: messages[0].role");
-    expect(api.requests).toHaveLength(0);
+    expect(cli.api.requests).toHaveLength(0);
   });
 
   it("exec mounts the directory without ignored folders, runs the command via sh -c and exits with the job status", async () => {
@@ -197,23 +175,23 @@ describe("ow CLI", () => {
     mkdirSync(join(dir, "node_modules"));
     writeFileSync(join(dir, "node_modules", "big.js"), "x");
     let submitted: Record<string, unknown> = {};
-    api.routes["POST /api/files/uploads"] = () => ({
+    cli.api.routes["POST /api/files/uploads"] = () => ({
       json: { file_id: "custom_job_file:file-0123456789ab", upload_url: null, expires_at: null },
     });
-    api.routes["POST /api/jobs"] = (req) => {
+    cli.api.routes["POST /api/jobs"] = (req) => {
       submitted = JSON.parse(req.body.toString()) as Record<string, unknown>;
       return { status: 201, json: { ...jobBody({ id: "exec-0123456789ab", type: "exec" }), created: true } };
     };
     const runId = "00000000-0000-4000-8000-0000000000aa";
-    api.routes["GET /api/jobs/exec-0123456789ab/logs"] = (req) => {
+    cli.api.routes["GET /api/jobs/exec-0123456789ab/logs"] = (req) => {
       const fresh = req.query.get("after_seq") === "-1";
       const chunks = fresh ? [{ run_id: runId, seq: 0, streams: "o", lines: ["hi"], created_at: "t" }] : [];
       return { json: { run_id: runId, chunks, next_after_seq: 0, run_finished: true } };
     };
-    api.routes["GET /api/jobs/exec-0123456789ab"] = () => ({
+    cli.api.routes["GET /api/jobs/exec-0123456789ab"] = () => ({
       json: jobBody({ id: "exec-0123456789ab", status: "failed", attempts: 1 }),
     });
-    api.routes["GET /api/jobs/exec-0123456789ab/runs"] = () => page([runBody(runId, 1)]);
+    cli.api.routes["GET /api/jobs/exec-0123456789ab/runs"] = () => page([runBody(runId, 1)]);
     const result = await runCli(
       [
         "exec",
