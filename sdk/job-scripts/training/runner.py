@@ -16,6 +16,7 @@ from training.chat_spans import end_of_turn_ids, tokenize_row
 from training.checkpoints import choose_resume, download_hub_checkpoint, list_hub_files
 from training.dataset_files import is_block_format, load_dataset, split_off_test
 from training.params import wants_4bit
+from training.resume import train_from
 
 
 class MissingSecret(ValueError):
@@ -112,7 +113,7 @@ def run_training(config: SimpleNamespace) -> dict:
     resume_from = _resume_point(config, hf_token)
     if data.test and not resume_from:
         trainer.evaluate()
-    result = trainer.train(resume_from_checkpoint=resume_from)
+    result = train_from(trainer, resume_from)
     if data.test:
         trainer.evaluate()
     save_final_model(trainer.model, tokenizer, config, backend, hf_token)
