@@ -7,6 +7,7 @@ import { WorkerApiRoutes as R, WORKER_API_ROUTES } from "../_shared/contract/rou
 import { RunOutcome, WorkerLogBatch } from "../_shared/contract/worker-protocol.ts";
 import { type Row, rowMapper } from "../_shared/db/row-mapper.ts";
 import { refuseDeclaredOversize } from "../_shared/files/file-ingest.ts";
+import { workerHardwareType } from "../_shared/hardware/hardware-string.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
 import { createBaseApp, parseWith, readJson } from "../_shared/http/base-app.ts";
 import { noAuthentication, workerAuthenticator } from "../_shared/http/callers.ts";
@@ -43,7 +44,7 @@ function lifecycleRoutes(deps: WorkerApiDeps) {
         const [r] = await tx<
           { r: { worker_id: string; organization_id: string; requeued_run_ids: string[] } }[]
         >`
-          select public.register_worker(${b.image}, ${b.provider}, ${b.pod_id}, ${b.hardware_type}, ${b.gpu_type},
+          select public.register_worker(${b.image}, ${b.provider}, ${b.pod_id}, ${workerHardwareType(b.hardware_type)}, ${b.gpu_type},
           ${b.gpu_count}, ${b.vram_gb}, ${b.cached_models}::text[]) as r`;
         return r!.r;
       });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -15,6 +15,8 @@ import {
 } from "./gpu-probe.ts";
 
 const FAKE_TOOLS = new URL("../../test/fixtures/fake-gpu-tools", import.meta.url).pathname;
+const recorded = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/nvidia-smi/${name}`, import.meta.url), "utf8");
 
 describe("GPU probe parsers", () => {
   it("reads the torch probe: failures and GPUs it never reached are problems naming the index", () => {
@@ -55,6 +57,18 @@ describe("GPU probe parsers", () => {
       { pid: 4242, index: 1, usedMib: 30000 },
     ]);
     expect(parseComputeApps("No running processes found\n", uuids)).toEqual([]);
+  });
+
+  it("finds a real, healthy H200 healthy from the outputs it printed (fixtures/nvidia-smi/README.md)", () => {
+    const uuids = parseUuids(recorded("h200-uuid.csv"));
+    expect([...uuids.values()]).toEqual([0]);
+    expect(retiredPageProblems(recorded("h200-retired-pages.csv"))).toEqual([]);
+    expect(remappedRowProblems(recorded("h200-remapped-rows.csv"), uuids)).toEqual([]);
+    expect(parseTorchProbe(recorded("h200-torch-probe.jsonl"), [0])).toEqual({
+      kind: "torch",
+      checked: 1,
+      problems: [],
+    });
   });
 });
 

@@ -9,12 +9,22 @@ const fixture = (name: string) =>
 
 describe("nvidia-smi parsing", () => {
   it.each([
-    ["h100.csv", { gpuCount: 1, gpuType: "H100", hardwareType: "1x H100", vramGb: 80 }],
-    ["a100-sxm4-80gb.csv", { gpuCount: 1, gpuType: "A100", hardwareType: "1x A100", vramGb: 80 }],
-    ["rtx4090.csv", { gpuCount: 1, gpuType: "RTX 4090", hardwareType: "1x RTX 4090", vramGb: 24 }],
-    ["l40s.csv", { gpuCount: 1, gpuType: "L40S", hardwareType: "1x L40S", vramGb: 45 }],
-    ["8x-h100.csv", { gpuCount: 8, gpuType: "H100", hardwareType: "8x H100", vramGb: 640 }],
-    ["2x-a100-unhealthy.csv", { gpuCount: 2, gpuType: "A100", hardwareType: "2x A100", vramGb: 80 }],
+    ["h100.csv", { gpuCount: 1, gpuType: "H100", hardwareType: "1x NVIDIA H100 80GB HBM3", vramGb: 80 }],
+    [
+      "a100-sxm4-80gb.csv",
+      { gpuCount: 1, gpuType: "A100", hardwareType: "1x NVIDIA A100-SXM4-80GB", vramGb: 80 },
+    ],
+    [
+      "rtx4090.csv",
+      { gpuCount: 1, gpuType: "RTX 4090", hardwareType: "1x NVIDIA GeForce RTX 4090", vramGb: 24 },
+    ],
+    ["l40s.csv", { gpuCount: 1, gpuType: "L40S", hardwareType: "1x NVIDIA L40S", vramGb: 45 }],
+    ["8x-h100.csv", { gpuCount: 8, gpuType: "H100", hardwareType: "8x NVIDIA H100 80GB HBM3", vramGb: 640 }],
+    [
+      "2x-a100-unhealthy.csv",
+      { gpuCount: 2, gpuType: "A100", hardwareType: "2x NVIDIA A100-PCIE-40GB", vramGb: 80 },
+    ],
+    ["h200.csv", { gpuCount: 1, gpuType: "H200", hardwareType: "1x NVIDIA H200", vramGb: 140 }],
   ])("summarizes %s as count, model and VRAM", (file, expected) => {
     expect(summarizeHardware(parseGpuQueryOutput(fixture(file)))).toEqual(expected);
   });

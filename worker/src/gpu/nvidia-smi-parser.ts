@@ -70,7 +70,7 @@ export interface HardwareSummary {
   gpuCount: number;
   /** Short model name ("H100", "A100", "RTX 4090"); null without GPUs. */
   gpuType: string | null;
-  /** `{count}x {short name}`, the scaler's hardware vocabulary; null without GPUs. */
+  /** `{count}x {driver's name}` ("1x NVIDIA H100 80GB HBM3"); the server stores it canonical. */
   hardwareType: string | null;
   /** Total across GPUs, whole GB rounded to the nearest (an "80GB" card reports 81,559 MiB). */
   vramGb: number;
@@ -113,5 +113,7 @@ export function summarizeHardware(gpus: GpuInfo[]): HardwareSummary {
   if (!first) return { gpuCount: 0, gpuType: null, hardwareType: null, vramGb: 0 };
   const gpuType = shortGpuName(first.name);
   const vramGb = gpus.reduce((sum, g) => sum + Math.round(g.memoryTotalMib / 1024), 0);
-  return { gpuCount: gpus.length, gpuType, hardwareType: `${gpus.length}x ${gpuType}`, vramGb };
+  // The driver's full name, not the short one: it is RunPod's GPU type id, so the server maps it to
+  // the catalog exactly ("A100" alone cannot tell the SXM card from the PCIe one).
+  return { gpuCount: gpus.length, gpuType, hardwareType: `${gpus.length}x ${first.name}`, vramGb };
 }

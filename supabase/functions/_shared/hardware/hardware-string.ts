@@ -111,3 +111,17 @@ export function isKnownHardware(input: string, catalog: HardwareCatalog = defaul
 export function canonicalHardware(input: string, catalog: HardwareCatalog = defaultCatalog): string | null {
   return tryParseHardware(input, catalog)?.hardwareType ?? null;
 }
+
+/**
+ * The hardware string a worker is stored under: the canonical form of what it reported where the
+ * catalog knows the GPU, so `allowed_hardware` (stored canonical) matches it at claim; otherwise
+ * what it reported. Workers report `<count>x <the driver's GPU name>`, and RunPod's GPU type ids
+ * are the driver's names ("NVIDIA H100 80GB HBM3" → H100S), so the mapping is exact.
+ */
+export function workerHardwareType(
+  reported: string | null,
+  catalog: HardwareCatalog = defaultCatalog,
+): string | null {
+  if (reported === null) return null;
+  return canonicalHardware(reported, catalog) ?? reported;
+}
