@@ -94,8 +94,13 @@ def _load_transformers(config, hf_token):
             from peft import prepare_model_for_kbit_training
 
             model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=True)
+        from transformers import set_seed
+
         lora = LoraConfig(r=config.r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout, bias=config.lora_bias, target_modules=config.target_modules,
                           use_rslora=config.use_rslora, task_type="CAUSAL_LM")
+        # The adapter's random init follows the job's seed (Unsloth's random_state does the same);
+        # the Trainer seeds only later, so without this two runs of one job started differently.
+        set_seed(config.seed)
         model = get_peft_model(model, lora)
         model.print_trainable_parameters()
     # gradient checkpointing needs inputs that require grad when the embeddings are frozen
