@@ -1,7 +1,7 @@
 // A local stand-in for Supabase Storage's REST API (`<project>/storage/v1`), as a Hono app, for the
 // tests of the Storage FileStore adapter (which uses @supabase/storage-js) where the real server
 // cannot run. It serves the object operations the adapter and the worker use — upload, download,
-// info, move, remove, signed download URLs and signed upload URLs — and holds every request and
+// info, list, move, remove, signed download URLs and signed upload URLs — and holds every request and
 // every answer to Storage's published OpenAPI document (./openapi, SOURCE.md):
 // - a request the document refuses gets Storage's error body naming the problem;
 // - an answer of the stand-in that the document refuses becomes a 500 and is recorded in
@@ -193,6 +193,11 @@ export function makeStorageStandInApp(
     await state.objects.move(body.bucketId, body.sourceKey, body.destinationKey);
     return c.json({ message: "Successfully moved" });
   });
+  base.post("/object/list/:bucket", async (c) => {
+    const { bucket } = target(c);
+    const body = (await c.req.json()) as ListBody;
+    return c.json(listJson(state.objects, bucket, body));
+  });
   base.delete("/object/:bucket", async (c) => {
     const { bucket } = target(c);
     const { prefixes } = (await c.req.json()) as { prefixes: string[] };
@@ -265,6 +270,57 @@ function infoJson(m: ObjectMeta) {
   };
 }
 
+type ListBody = {
+  prefix: string;
+  limit?: number;
+  offset?: number;
+  search?: string;
+  sortBy?: { column: "name" | "updated_at" | "created_at" | "last_accessed_at"; order?: "asc" | "desc" };
+};
+
+/**
+ * POST /object/list: one folder level. Folders carry null id, times and metadata; sorted by a time
+ * column they come after the objects (Postgres sorts nulls last ascending; descending it would put
+ * them first, which the stand-in does not mimic: nothing here lists newest first).
+ */
+function listJson(objects: ObjectStore, bucket: string, body: ListBody) {
+  const column = body.sortBy?.column ?? "name";
+  const sign = body.sortBy?.order === "desc" ? -1 : 1;
+  const key = (e: ReturnType<ObjectStore["list"]>[number]): string | null => {
+    if (column === "name") return e.name;
+    if (e.folder) return null;
+    return column === "created_at" ? e.meta.createdAt : e.meta.updatedAt;
+  };
+  const entries = objects
+    .list(bucket, body.prefix)
+    .filter((e) => e.name.startsWith(body.search ?? ""))
+    .sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+      return sign * (x < y ? -1 : x > y ? 1 : 0);
+    });
+  const offset = body.offset ?? 0;
+  return entries.slice(offset, offset + (body.limit ?? 100)).map((e) =>
+    e.folder
+      ? { name: e.name, id: null, updated_at: null, created_at: null, last_accessed_at: null, metadata: null }
+      : {
+          name: e.name,
+          id: e.meta.id,
+          updated_at: e.meta.updatedAt,
+          created_at: e.meta.createdAt,
+          last_accessed_at: e.meta.updatedAt,
+          metadata: objectMetadata(e.meta),
+        },
+  );
+}
+
+const objectMetadata = (m: ObjectMeta) => ({
+  size: m.size,
+  mimetype: m.contentType,
+  eTag: m.etag,
+  cacheControl: m.cacheControl,
+});
+
 /** A removed object as the document's objectSchema. */
 function removedJson(m: ObjectMeta) {
   return {
@@ -275,7 +331,7 @@ function removedJson(m: ObjectMeta) {
     created_at: m.createdAt,
     updated_at: m.updatedAt,
     last_accessed_at: m.updatedAt,
-    metadata: { size: m.size, mimetype: m.contentType, eTag: m.etag, cacheControl: m.cacheControl },
+    metadata: objectMetadata(m),
     user_metadata: null,
   };
 }

@@ -172,6 +172,34 @@ export class ObjectStore {
     return removed;
   }
 
+  /**
+   * One folder level, as Storage's list answers it: objects directly under `prefix` (treated as a
+   * folder) and the sub-folders holding the rest (Storage's `storage.search`), names relative to it.
+   */
+  list(
+    bucket: string,
+    prefix: string,
+  ): ({ folder: true; name: string } | { folder: false; name: string; meta: ObjectMeta })[] {
+    if (!this.#buckets.has(bucket)) throw noSuchBucket();
+    const base = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+    const folders = new Set<string>();
+    const objects: { folder: false; name: string; meta: ObjectMeta }[] = [];
+    for (const meta of this.#meta.values()) {
+      if (meta.bucket !== bucket || !meta.name.startsWith(base)) continue;
+      const rest = meta.name.slice(base.length);
+      const slash = rest.indexOf("/");
+      if (slash === -1) objects.push({ folder: false, name: rest, meta });
+      else folders.add(rest.slice(0, slash));
+    }
+    return [...[...folders].map((name) => ({ folder: true as const, name })), ...objects];
+  }
+
+  /** Tests: pretend an object was last written at `at` (Storage's clock cannot be moved). */
+  backdate(bucket: string, key: string, at: Date): void {
+    const meta = this.info(bucket, key);
+    this.#meta.set(`${bucket}/${key}`, { ...meta, createdAt: at.toISOString(), updatedAt: at.toISOString() });
+  }
+
   /** Every stored key of a bucket (tests look for leftovers). */
   keys(bucket: string): string[] {
     return [...this.#meta.values()].filter((m) => m.bucket === bucket).map((m) => m.name);

@@ -5,16 +5,21 @@
 // idempotent; what was not uploaded, or not as declared, is refused naming the field and files
 // nothing; the lease and the size limit are enforced.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StorageStandIn, startStorageStandIn } from "../../scripts/storage/server.ts";
+import { createLocalDiskStore } from "../../supabase/functions/_runtime/local-disk-store.ts";
+import type { FileStore } from "../../supabase/functions/_shared/files/file-store.ts";
+import { sweepStaging } from "../../supabase/functions/_shared/files/staging-sweep.ts";
+import { createSupabaseStorageStore } from "../../supabase/functions/_shared/files/supabase-storage.ts";
 import { WorkerApiClient } from "../../worker/src/api/worker-api-client.ts";
 import { claimedRun } from "../support/claimed-run.ts";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { client, startTestStack, type TestStack } from "../support/stack.ts";
 
 const MAX_BYTES = 256 * 1024;
+const DAY = 24 * 3600;
 const JWT_SECRET = randomBytes(32).toString("hex");
 const SECRET_KEY = `sb_secret_${randomBytes(16).toString("hex")}`;
 let standIn: StorageStandIn;
@@ -67,6 +72,20 @@ const declare = (stack: TestStack, path: string, content: Buffer) => ({
   sha256: sha(content),
   org_sha256: sha(content, stack.orgId),
 });
+
+/** The stack's store as the scale function builds it, and a way to age an object in it. */
+function storeOf(stack: TestStack): { store: FileStore; age: (key: string, seconds: number) => void } {
+  const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+  if (stack === supa)
+    return {
+      store: createSupabaseStorageStore({ url: standIn.url, serviceRoleKey: SECRET_KEY, bucket: "files" }),
+      age: (key, seconds) => standIn.state.objects.backdate("files", key, ago(seconds)),
+    };
+  return {
+    store: createLocalDiskStore({ root: stack.filesDir, signUrl: async () => "http://127.0.0.1:1/unused" }),
+    age: (key, seconds) => utimesSync(join(stack.filesDir, key), ago(seconds), ago(seconds)),
+  };
+}
 
 const put = (url: string, body: Buffer | string) =>
   fetch(url, {
@@ -212,6 +231,61 @@ describe.each([
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["path", "sha256"]);
     expect(await filed(stack, runId)).toEqual({ files: expect.any(Array), events: [] });
+  });
+
+  it("loses abandoned staged uploads to the sweep; their finalize or complete then answers 409 naming upload_id", async () => {
+    const stack = stackOf();
+    const { runId, worker } = await claimedRun(stack, "swept");
+    const kept = randomBytes(40);
+    const done = await worker(
+      "POST",
+      `/worker-api/runs/${runId}/results/uploads`,
+      declare(stack, "k.bin", kept),
+    );
+    await put(done.body.upload_url, kept);
+    await worker("POST", `/worker-api/runs/${runId}/results/finalize`, { upload_id: done.body.upload_id });
+    const result = randomBytes(50);
+    const ticket = await worker(
+      "POST",
+      `/worker-api/runs/${runId}/results/uploads`,
+      declare(stack, "s.bin", result),
+    );
+    await put(ticket.body.upload_url, result);
+    const admin = client(stack.url, stack.adminToken);
+    const dataset = Buffer.from('{"messages":[{"role":"user","content":"hi"}]}\n');
+    const upload = await admin("POST", "/api/files/uploads", {
+      purpose: "conversations",
+      filename: "d.jsonl",
+      bytes: dataset.length,
+      sha256: sha(dataset),
+      org_sha256: sha(dataset, stack.orgId),
+    });
+    expect(upload.status, JSON.stringify(upload.body)).toBe(201);
+    expect((await put(upload.body.upload_url, dataset)).status).toBe(200);
+
+    // A day later (the stores' clocks moved back) the workers and the client are gone; a tick sweeps.
+    const { store, age } = storeOf(stack);
+    for (const entry of await store.list(`staging/${stack.orgId}`, { limit: 1000, offset: 0, order: "name" }))
+      age(`staging/${stack.orgId}/${entry.name}`, DAY + 60);
+    const swept = await sweepStaging(store, { maxAgeSeconds: DAY, limit: 100, now: Date.now() });
+    expect(swept.deleted).toBeGreaterThanOrEqual(2);
+
+    const late = await worker("POST", `/worker-api/runs/${runId}/results/finalize`, {
+      upload_id: ticket.body.upload_id,
+    });
+    expect(late.status, JSON.stringify(late.body)).toBe(409);
+    expect(late.body.error.details[0].path).toBe("upload_id");
+    const complete = await admin("POST", `/api/files/uploads/${upload.body.file_id}/complete`, {
+      upload_id: upload.body.upload_id,
+    });
+    expect(complete.status, JSON.stringify(complete.body)).toBe(409);
+    expect(complete.body.error.details[0].path).toBe("upload_id");
+    expect((await filed(stack, runId)).events.map((e) => e.path)).toEqual(["k.bin"]);
+    expect((await admin("GET", `/api/files/${upload.body.file_id}`)).status).toBe(404);
+    const finalized = await fetch(`${stack.url}/api/files/${done.body.file_id}/content`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    expect(Buffer.from(await finalized.arrayBuffer())).toEqual(kept);
   });
 
   it("answers lease_lost once the run is over", async () => {

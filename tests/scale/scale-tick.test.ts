@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeRunPod } from "../../scripts/fake-runpod/server.ts";
+import { createLocalDiskStore } from "../../supabase/functions/_runtime/local-disk-store.ts";
+import { stagingKey, UPLOAD_TICKET_SECONDS } from "../../supabase/functions/_shared/files/file-store.ts";
 import { defaultCatalog } from "../../supabase/functions/_shared/hardware/index.ts";
 import { jobCostModel, rankByJobCost } from "../../supabase/functions/_shared/scaling/job-cost.ts";
+import { parseScaleEnv } from "../../supabase/functions/scale/env.ts";
 import { runTick, type TickDeps } from "../../supabase/functions/scale/tick.ts";
 import { asCaller, createOrg, type Org } from "../support/claims.ts";
 import type { TestDatabase } from "../support/database.ts";
@@ -188,6 +194,41 @@ describe("a scale tick against the fake RunPod", () => {
     await runTick(deps);
     const [again] = await db.sql`select gaps_seconds from keep_warm_state where organization_id = ${org.id}`;
     expect(again?.gaps_seconds).toHaveLength(1);
+  });
+
+  it("sweeps staged uploads nobody finalized, and a store that refuses does not fail the tick", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ow-tick-sweep-"));
+    const store = createLocalDiskStore({ root, signUrl: async () => "http://127.0.0.1:1/unused" });
+    const [old, fresh] = [stagingKey("org", "old"), stagingKey("org", "fresh")];
+    for (const key of [old, fresh]) await store.put(key, new Blob(["x"]).stream());
+    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000);
+    utimesSync(join(root, old), dayAgo, dayAgo);
+    const staging = { store, maxAgeSeconds: 24 * 3600, limit: 10 };
+    expect((await runTick({ ...deps, staging })).stagingSwept).toBe(1);
+    expect([await store.stat(old), await store.stat(fresh)]).toEqual([null, { bytes: 1 }]);
+
+    const lines: string[] = [];
+    const refusing = { ...store, list: () => Promise.reject(new Error("storage said no")) };
+    const tick = await runTick({
+      ...deps,
+      staging: { ...staging, store: refusing },
+      log: (l) => lines.push(l),
+    });
+    expect([tick.skipped, tick.stagingSwept]).toEqual([false, 0]);
+    expect(lines.join("\n")).toMatch(/staging sweep failed: Error: storage said no/);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("refuses a staging age bound an upload ticket could outlive", () => {
+    const base = { OW_SCALE_SECRET: "s".repeat(32), OW_RUNPOD_API_KEY: "k" };
+    expect(parseScaleEnv(base)).toMatchObject({
+      OW_STAGING_MAX_AGE_SECONDS: 86400,
+      OW_STAGING_SWEEP_LIMIT: 100,
+    });
+    expect(() =>
+      parseScaleEnv({ ...base, OW_STAGING_MAX_AGE_SECONDS: String(UPLOAD_TICKET_SECONDS) }),
+    ).toThrow(/OW_STAGING_MAX_AGE_SECONDS: at least 10800/);
+    expect(() => parseScaleEnv({ ...base, OW_STAGING_SWEEP_LIMIT: "0" })).toThrow(/OW_STAGING_SWEEP_LIMIT/);
   });
 
   it("does not act twice when two ticks overlap", async () => {

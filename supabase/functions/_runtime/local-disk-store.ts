@@ -3,12 +3,12 @@
 // Deno and Node provide — this adapter is not part of the runtime-neutral _shared code.
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, resolve, sep } from "node:path";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { type FileStore, FileStoreError } from "../_shared/files/file-store.ts";
+import { type FileStore, FileStoreError, type FolderEntry } from "../_shared/files/file-store.ts";
 
 export interface LocalDiskOptions {
   root: string;
@@ -89,6 +89,27 @@ export function createLocalDiskStore(options: LocalDiskOptions): FileStore {
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async list(folder, page) {
+      const dir = pathOf(folder);
+      const names = await readdir(dir, { withFileTypes: true }).catch((error: { code?: string }) => {
+        if (error.code === "ENOENT" || error.code === "ENOTDIR") return [];
+        throw error;
+      });
+      const entries = await Promise.all(
+        names.map(async (d): Promise<FolderEntry | null> => {
+          if (d.isDirectory()) return { kind: "folder", name: d.name };
+          // The modification time: a write still in progress (a `.partial-…` file) keeps it fresh.
+          const s = await stat(join(dir, d.name)).catch(() => null); // deleted meanwhile
+          return s ? { kind: "object", name: d.name, writtenAt: s.mtimeMs } : null;
+        }),
+      );
+      const present = entries.filter((e): e is FolderEntry => e !== null);
+      const byName = (a: FolderEntry, b: FolderEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      // Oldest write first, folders last (two folders: NaN, so by name).
+      const when = (e: FolderEntry) => (e.kind === "object" ? e.writtenAt : Number.POSITIVE_INFINITY);
+      present.sort(page.order === "oldest" ? (a, b) => when(a) - when(b) || byName(a, b) : byName);
+      return present.slice(page.offset, page.offset + page.limit);
     },
     signedDownloadUrl: (key, ttl) => options.signUrl(key, "get", ttl),
     signedUploadUrl: (key, ttl) => options.signUrl(key, "put", ttl),

@@ -26,6 +26,7 @@ export function scaleRoutes(deps: ScaleDeps) {
         skipped: result.skipped,
         tick_id: result.tickId,
         reaped: result.reaped,
+        staging_swept: result.stagingSwept,
         actions: result.actions.map((a) => ({
           kind: a.kind,
           organization_id: a.organizationId,

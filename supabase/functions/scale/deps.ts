@@ -1,3 +1,4 @@
+import { signerFromEnv, storeFromEnv } from "../_runtime/function-deps.ts";
 import { createSecretBox } from "../_shared/auth/secret-box.ts";
 import { type FunctionEnv, functionDatabaseUrl } from "../_shared/config/env.ts";
 import { connectDatabase } from "../_shared/db/connect.ts";
@@ -26,6 +27,13 @@ export async function scaleDepsFromEnv(
       scale.OW_WORKER_BINARY_URL && scale.OW_WORKER_BINARY_SHA256
         ? { url: scale.OW_WORKER_BINARY_URL, sha256: scale.OW_WORKER_BINARY_SHA256 }
         : null,
+    // The store the api and worker-api stage uploads in (the local one wants a URL signer; the
+    // sweep asks it for no URL).
+    staging: {
+      store: storeFromEnv(env, await signerFromEnv(env)),
+      maxAgeSeconds: scale.OW_STAGING_MAX_AGE_SECONDS,
+      limit: scale.OW_STAGING_SWEEP_LIMIT,
+    },
     secret: scale.OW_SCALE_SECRET,
     log,
   };

@@ -1,5 +1,10 @@
 // The scale function's configuration: the shared function env plus provider and policy settings.
 import { z } from "zod";
+import { UPLOAD_TICKET_SECONDS } from "../_shared/files/file-store.ts";
+
+// A staged upload may be swept only once no ticket that could finalize it is alive; an hour's
+// margin over the ticket covers clocks that disagree.
+const MIN_STAGING_AGE_SECONDS = UPLOAD_TICKET_SECONDS + 3600;
 
 export const ScaleEnv = z
   .object({
@@ -24,6 +29,14 @@ export const ScaleEnv = z
       .string()
       .regex(/^[0-9a-f]{64}$/, "64 lowercase hex digits")
       .optional(),
+    /** Staged uploads nobody finalized are deleted once their last write is this old. */
+    OW_STAGING_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(MIN_STAGING_AGE_SECONDS, `at least ${MIN_STAGING_AGE_SECONDS}: longer than an upload ticket lives`)
+      .default(24 * 3600),
+    /** Per tick, at most this many staged objects are deleted (and organization folders looked into). */
+    OW_STAGING_SWEEP_LIMIT: z.coerce.number().int().min(1).max(1000).default(100),
     /** JSON object overriding ScalingConfig defaults (e.g. {"idleTimeoutSeconds": 60}). */
     OW_SCALING_CONFIG: z.string().optional(),
   })

@@ -1,8 +1,10 @@
 // One scaler tick: (a) reap expired leases, (b) snapshot the queue and fleet, (c) plan with the
-// pure policy, (d) apply through the provider, (e) audit every action. An advisory lock keeps two
+// pure policy, (d) apply through the provider, (e) audit every action, (f) sweep staged uploads
+// nobody finalized (the file store's upkeep rides on the same cron). An advisory lock keeps two
 // overlapping ticks (cron + a kick) from acting twice; the loser returns at once.
 
 import { asService } from "../_shared/db/session.ts";
+import { sweepStaging } from "../_shared/files/staging-sweep.ts";
 import type { HardwareCatalog } from "../_shared/hardware/index.ts";
 import type { ProviderPod as PortPod, ProviderName } from "../_shared/providers/provider.ts";
 import type { ProviderPod, ScalingAction, ScalingSnapshot } from "../_shared/scaling/index.ts";
@@ -20,6 +22,8 @@ export interface TickResult {
   tickId: string;
   reaped: number;
   actions: AppliedAction[];
+  /** Staged uploads deleted by this tick's sweep. */
+  stagingSwept: number;
 }
 
 export async function runTick(deps: TickDeps): Promise<TickResult> {
@@ -27,7 +31,7 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
   const lock = await deps.sql.reserve();
   try {
     const [got] = await lock`select pg_try_advisory_lock(${TICK_LOCK_KEY.toString()}::int8) as ok`;
-    if (!got?.ok) return { skipped: true, tickId, reaped: 0, actions: [] };
+    if (!got?.ok) return { skipped: true, tickId, reaped: 0, actions: [], stagingSwept: 0 };
     try {
       return await tickLocked(deps, tickId);
     } finally {
@@ -63,7 +67,19 @@ async function tickLocked(deps: TickDeps, tickId: string): Promise<TickResult> {
     now,
   );
   const applied = await applyActions(deps, snapshot, actions, tickId, now);
-  return { skipped: false, tickId, reaped, actions: applied };
+  return { skipped: false, tickId, reaped, actions: applied, stagingSwept: await sweep(deps, now) };
+}
+
+/** A store that refuses the sweep must not fail the tick: it is logged and tried again next tick. */
+async function sweep(deps: TickDeps, now: number): Promise<number> {
+  if (!deps.staging) return 0;
+  const { store, maxAgeSeconds, limit } = deps.staging;
+  try {
+    return (await sweepStaging(store, { maxAgeSeconds, limit, now })).deleted;
+  } catch (error) {
+    deps.log?.(`scale: staging sweep failed: ${String(error)}`);
+    return 0;
+  }
 }
 
 /** Lists this deployment's pods for every organization that has workers; a failed list is left out. */

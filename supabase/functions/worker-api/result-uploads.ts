@@ -15,14 +15,11 @@ import type { Principal } from "../_shared/auth/authenticate.ts";
 import type { ResultUploadRequest, ResultUploadTicket } from "../_shared/contract/worker-protocol.ts";
 import { asService, type Tx } from "../_shared/db/session.ts";
 import { fileIdFromOrgHash } from "../_shared/files/file-id.ts";
-import { FILE_COLUMNS } from "../_shared/files/file-ingest.ts";
-import { type FileStore, objectKey, stagingKey } from "../_shared/files/file-store.ts";
+import { FILE_COLUMNS, moveStaged } from "../_shared/files/file-ingest.ts";
+import { type FileStore, objectKey, stagingKey, UPLOAD_TICKET_SECONDS } from "../_shared/files/file-store.ts";
 import { ApiError } from "../_shared/http/api-error.ts";
 import { parseWith } from "../_shared/http/base-app.ts";
 import { asWorker, type WorkerApiDeps } from "./context.ts";
-
-// Storage fixes signed upload URLs at two hours; the upload_id lives as long.
-const UPLOAD_TTL_SECONDS = 7200;
 
 const PendingResult = z.object({
   org: z.string(),
@@ -65,9 +62,9 @@ export async function createResultUpload(
   const pending: PendingResult = { org, run_id: runId, file_id: fileId, staging, ...request };
   return {
     file_id: fileId,
-    upload_url: staging ? await deps.store.signedUploadUrl(staging, UPLOAD_TTL_SECONDS) : null,
-    upload_id: await deps.signer.sign({ result_upload: pending }, UPLOAD_TTL_SECONDS),
-    expires_at: new Date(Date.now() + UPLOAD_TTL_SECONDS * 1000).toISOString(),
+    upload_url: staging ? await deps.store.signedUploadUrl(staging, UPLOAD_TICKET_SECONDS) : null,
+    upload_id: await deps.signer.sign({ result_upload: pending }, UPLOAD_TICKET_SECONDS),
+    expires_at: new Date(Date.now() + UPLOAD_TICKET_SECONDS * 1000).toISOString(),
   };
 }
 
@@ -152,7 +149,7 @@ async function mustMatchDeclared(
 async function placeAt(store: FileStore, staging: string, final: string, bytes: number): Promise<void> {
   if (!(await store.stat(final))) {
     try {
-      await store.move(staging, final);
+      await moveStaged(store, staging, final);
       return;
     } catch (error) {
       const there = await store.stat(final);

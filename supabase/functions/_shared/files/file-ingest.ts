@@ -107,7 +107,7 @@ export async function fileStaged(tx: Tx, store: FileStore, f: StagedFile): Promi
     await store.delete(f.staging);
     return { file: existing[0], created: false };
   }
-  await store.move(f.staging, objectKey(f.org, f.id));
+  await moveStaged(store, f.staging, objectKey(f.org, f.id));
   const inserted = await tx.unsafe(
     `insert into public.files (id, organization_id, filename, purpose, bytes, sha256) values ($1, $2, $3, $4, $5, $6)
      on conflict (organization_id, id) do nothing returning ${FILE_COLUMNS}`,
@@ -118,3 +118,25 @@ export async function fileStaged(tx: Tx, store: FileStore, f: StagedFile): Promi
   if (!raced) throw new ApiError(409, "conflict", "the file was deleted while it was being uploaded; retry");
   return { file: raced, created: false };
 }
+
+/**
+ * Moves staged bytes to their final key, before any row names them. Staged bytes gone meanwhile
+ * (swept as abandoned, or a concurrent complete took them) are the caller's stale ticket: 409
+ * naming upload_id, and nothing is registered.
+ */
+export async function moveStaged(store: FileStore, staging: string, final: string): Promise<void> {
+  try {
+    await store.move(staging, final);
+  } catch (error) {
+    if (error instanceof FileStoreError && error.notFound) throw stagedGone();
+    throw error;
+  }
+}
+
+const stagedGone = () =>
+  new ApiError(
+    409,
+    "conflict",
+    "the uploaded bytes are gone (the upload expired); ask for a new upload URL",
+    [{ path: "upload_id", message: "no uploaded object" }],
+  );

@@ -6,6 +6,18 @@ export interface StoredObject {
   bytes: number;
 }
 
+/** One entry of a folder: a sub-folder, or an object with the time of its last write (epoch ms). */
+export type FolderEntry =
+  | { kind: "folder"; name: string }
+  | { kind: "object"; name: string; writtenAt: number };
+
+/** A page of a folder's entries, by name or oldest write first (what Storage's list can sort by). */
+export interface FolderPage {
+  limit: number;
+  offset: number;
+  order: "name" | "oldest";
+}
+
 export interface FileStore {
   readonly kind: "local" | "supabase";
   put(key: string, body: ReadableStream<Uint8Array>): Promise<StoredObject>;
@@ -13,6 +25,8 @@ export interface FileStore {
   stat(key: string): Promise<StoredObject | null>;
   move(from: string, to: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** The direct entries of a folder (not recursive; names relative to it); [] when there is none. */
+  list(folder: string, page: FolderPage): Promise<FolderEntry[]>;
   signedDownloadUrl(key: string, ttlSeconds: number): Promise<string>;
   signedUploadUrl(key: string, ttlSeconds: number): Promise<string>;
   /**
@@ -56,6 +70,13 @@ export function mustBeObjectKey(key: string): void {
 export function objectKey(organizationId: string, fileId: string): string {
   return `organizations/${organizationId}/${fileId}`;
 }
+
+/**
+ * How long a signed upload ticket (URL and upload_id) lives: Storage fixes signed upload URLs at two
+ * hours. The staging sweep's age bound must exceed it (scale/env.ts), so that no upload that can
+ * still be finalized is swept.
+ */
+export const UPLOAD_TICKET_SECONDS = 7200;
 
 export function stagingKey(organizationId: string, token: string): string {
   return `staging/${organizationId}/${token}`;

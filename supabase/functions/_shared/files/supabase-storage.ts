@@ -4,7 +4,13 @@
 // API (scripts/storage, held to Storage's published OpenAPI document), never against hosted Storage.
 import { StorageApiError, StorageClient } from "@supabase/storage-js";
 import { serviceKeyHeaders } from "../auth/service-key.ts";
-import { type FileStore, FileStoreError, mustBeObjectKey, type StoredObject } from "./file-store.ts";
+import {
+  type FileStore,
+  FileStoreError,
+  type FolderEntry,
+  mustBeObjectKey,
+  type StoredObject,
+} from "./file-store.ts";
 
 export interface SupabaseStorageOptions {
   url: string; // project URL, e.g. https://<ref>.supabase.co
@@ -114,6 +120,23 @@ export function createSupabaseStorageStore(options: SupabaseStorageOptions): Fil
     async delete(key) {
       // remove() answers the objects it deleted; a key that was already gone is not an error.
       await call("remove", key, () => bucket().remove([key]), "null");
+    },
+    async list(folder, page) {
+      // Storage's list (POST /object/list) is one folder level; folders come back with id null.
+      const sortBy =
+        page.order === "name" ? { column: "name", order: "asc" } : { column: "updated_at", order: "asc" };
+      const rows = await call(
+        "list",
+        folder,
+        () => bucket().list(folder, { limit: page.limit, offset: page.offset, sortBy }),
+        "null",
+      );
+      return (rows ?? []).flatMap((row): FolderEntry[] => {
+        if (row.id === null) return [{ kind: "folder", name: row.name }];
+        // An object Storage gives no time for cannot be judged old, so it is left out (never swept).
+        const writtenAt = Date.parse(row.updated_at ?? row.created_at ?? "");
+        return Number.isFinite(writtenAt) ? [{ kind: "object", name: row.name, writtenAt }] : [];
+      });
     },
     async signedDownloadUrl(key, ttlSeconds) {
       const data = await call("sign", key, () => bucket().createSignedUrl(key, ttlSeconds), "throw");

@@ -15,7 +15,7 @@ import {
   refuseDeclaredOversize,
   stageStream,
 } from "../../_shared/files/file-ingest.ts";
-import { objectKey, stagingKey } from "../../_shared/files/file-store.ts";
+import { objectKey, stagingKey, UPLOAD_TICKET_SECONDS } from "../../_shared/files/file-store.ts";
 import { ApiError, notFound } from "../../_shared/http/api-error.ts";
 import { parseWith } from "../../_shared/http/base-app.ts";
 import { answer } from "../../_shared/http/define-route.ts";
@@ -24,7 +24,6 @@ import { decodeCursor, page } from "../pagination.ts";
 
 /** multipart bodies are parsed in memory by the runtime, so they get a smaller cap than raw streams. */
 const MULTIPART_MAX_BYTES = 100 * 1024 * 1024;
-const UPLOAD_URL_TTL = 7200;
 
 const PendingUpload = z.object({
   org: z.string(),
@@ -89,13 +88,13 @@ export function fileRoutes(deps: ApiDeps) {
           sha256: body.sha256,
           staging,
         };
-        const uploadId = await deps.signer.sign({ upload: pending }, UPLOAD_URL_TTL);
-        const url = await deps.store.signedUploadUrl(staging, UPLOAD_URL_TTL);
+        const uploadId = await deps.signer.sign({ upload: pending }, UPLOAD_TICKET_SECONDS);
+        const url = await deps.store.signedUploadUrl(staging, UPLOAD_TICKET_SECONDS);
         return {
           file_id: fileId,
           upload_url: url,
           upload_id: uploadId,
-          expires_at: new Date(Date.now() + UPLOAD_URL_TTL * 1000).toISOString(),
+          expires_at: new Date(Date.now() + UPLOAD_TICKET_SECONDS * 1000).toISOString(),
         };
       });
       return answer(201, result);
@@ -170,7 +169,10 @@ async function completeUpload(deps: ApiDeps, c: ApiContext, uploadId: string) {
       throw new ApiError(403, "forbidden", "this upload belongs to another organization");
     await tx`select internal.require_member(${org})`;
     const stored = await deps.store.stat(pending.staging);
-    if (!stored) throw new ApiError(409, "conflict", "nothing was uploaded to the signed URL yet");
+    if (!stored)
+      throw new ApiError(409, "conflict", "nothing was uploaded to the signed URL (or the upload expired)", [
+        { path: "upload_id", message: "no uploaded object" },
+      ]);
     if (stored.bytes !== pending.bytes) {
       await deps.store.delete(pending.staging);
       throw new ApiError(

@@ -18,6 +18,8 @@ export const ScaleTickResult = z.object({
   skipped: z.boolean(),
   tick_id: z.string(),
   reaped: z.number(),
+  /** Staged uploads nobody finalized, deleted once older than OW_STAGING_MAX_AGE_SECONDS. */
+  staging_swept: z.number(),
   actions: z.array(ScaleActionOutcome),
 });
 
@@ -34,7 +36,7 @@ export const ScaleRoutes = {
     name: "scale.tick",
     method: "post",
     path: "/",
-    summary: "Run one scaler tick: reap leases, plan, apply",
+    summary: "Run one scaler tick: reap leases, plan, apply, sweep stale staged uploads",
     who: "cron",
     response: ScaleTickResult,
   }),
