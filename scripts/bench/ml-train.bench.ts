@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { it } from "vitest";
 import { jobScriptsDir, ML_JOB_ENV, prepareMlEnv } from "../../tests/ml/ml-env.ts";
 import { startMlStack } from "../../tests/ml/ml-stack.ts";
-import { reverseRows } from "../../tests/ml/toy-data.ts";
+import { reverseRows, TINY_TRAINING } from "../../tests/ml/toy-data.ts";
 
 const STEPS = Number(process.env.BENCH_ML_STEPS ?? 60);
 const ROUNDS = Number(process.env.BENCH_ML_ROUNDS ?? 2);
@@ -31,15 +31,8 @@ const params = (model: string, training_file: string, seed: number) => ({
   training_file,
   max_steps: STEPS,
   seed,
-  max_seq_length: 64,
+  ...TINY_TRAINING,
   per_device_train_batch_size: BATCH,
-  gradient_accumulation_steps: 1,
-  warmup_steps: 0,
-  optim: "adamw_torch" as const,
-  learning_rate: 0.005,
-  push_to_hub: false,
-  finetuned_model_id: null,
-  backend: "transformers" as const,
   save_steps: 100_000,
   r: 8,
   lora_alpha: 16,

@@ -1,3 +1,16 @@
+/** The training settings every tiny CPU fine-tune shares (the ML tests and bench:ml): small enough
+ * to train in seconds on one CPU thread, big enough for the loss to move. */
+export const TINY_TRAINING = {
+  max_seq_length: 64,
+  gradient_accumulation_steps: 1,
+  warmup_steps: 0,
+  optim: "adamw_torch" as const,
+  learning_rate: 0.005,
+  push_to_hub: false,
+  finetuned_model_id: null,
+  backend: "transformers" as const,
+};
+
 // Learnable toy datasets over the tiny models' vocabulary (sdk/job-scripts/tests/tiny_models.py):
 // seeded, so the same test trains on the same rows every run.
 const WORDS = "red green blue yellow black white cat dog bird fish tree stone river cloud".split(" ");

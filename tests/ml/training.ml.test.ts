@@ -4,25 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MlEnv, prepareMlEnv } from "./ml-env.ts";
 import { jobProcesses, type MlStack, startMlStack } from "./ml-stack.ts";
-import { preferenceRows, reverseRows, weightedRows } from "./toy-data.ts";
+import { preferenceRows, reverseRows, TINY_TRAINING, weightedRows } from "./toy-data.ts";
 
 let env: MlEnv;
 let ml: MlStack;
 const jobs: Record<string, string> = {};
 
-// Small enough to train in seconds on one CPU thread, big enough for the loss to move.
-const tiny = {
-  max_seq_length: 64,
-  per_device_train_batch_size: 4,
-  gradient_accumulation_steps: 1,
-  warmup_steps: 0,
-  optim: "adamw_torch" as const,
-  learning_rate: 0.005,
-  push_to_hub: false,
-  finetuned_model_id: null,
-  backend: "transformers" as const,
-  logging_steps: 1,
-};
+const tiny = { ...TINY_TRAINING, per_device_train_batch_size: 4, logging_steps: 1 };
 const onCpu = { requiresVramGb: 0, maxAttempts: 1 };
 
 beforeAll(async () => {
