@@ -8,8 +8,9 @@
 //    count) and, where the store can tell without streaming it through here, the declared hashes;
 //    then it moves to the file's content-addressed key, the `files` row is inserted (on conflict
 //    nothing) and the `file` event appended (deduplicated in SQL). A worker killed before finalize
-//    leaves only an unregistered staging object; a repeated finalize finds the row (or the moved
-//    object) and answers the same file id and event seq.
+//    leaves only an unregistered staging object, which the scale tick sweeps once its ticket is long
+//    dead (_shared/files/staging-sweep.ts); a repeated finalize finds the row (or the moved object)
+//    and answers the same file id and event seq.
 import { z } from "zod";
 import type { Principal } from "../_shared/auth/authenticate.ts";
 import type { ResultUploadRequest, ResultUploadTicket } from "../_shared/contract/worker-protocol.ts";
