@@ -64,8 +64,13 @@ export async function exchangeApiToken(
       throw new ApiError(401, "token_revoked", "this API token has been revoked");
     case "expired":
       throw new ApiError(401, "token_expired", "this API token has expired");
-    default:
+    case "invalid":
       throw new ApiError(401, "invalid_token", "the API token is not valid");
+    default:
+      // The function answers one row with one of the outcomes above on every path; no row is a
+      // lost answer (seen once while the database was being cut), not a verdict on the token. A
+      // 401 would tell a worker its credentials were rejected, and it would stop for good.
+      throw new ApiError(503, "database_unavailable", "the database gave no answer; retry shortly");
   }
 }
 
