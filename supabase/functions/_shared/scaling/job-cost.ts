@@ -55,6 +55,10 @@ export interface JobShape {
   readonly timeoutSeconds: number;
   /** The organization's jobs waiting for a worker slot, per slot (0 when it has slots to spare). */
   readonly queuedPerSlot?: number;
+  /** The organization's expected arrivals per hour while its last free slots are taken (else 0)… */
+  readonly arrivalsPerHour?: number;
+  /** …and its worker cap. */
+  readonly slots?: number;
 }
 
 export function costOf(config: HardwareConfig, job: JobShape, model: JobCostModel): CostedConfig {
@@ -95,12 +99,16 @@ export function rankByJobCost(
   model: JobCostModel,
 ): CostedConfig[] {
   const cheapestPrice = Math.min(...candidates.map((c) => c.costPerHour));
-  const queueUsdPerSecond = ((job.queuedPerSlot ?? 0) * model.waitWeight * cheapestPrice) / 3600;
+  const usdPerWaitSecond = (model.waitWeight * cheapestPrice) / 3600;
   const fewestGpus = Math.min(...candidates.map((c) => c.count));
   const costed = candidates.map((config, index) => {
     const base = costOf(config, job, model);
     const slotSeconds = base.runSeconds * splitSpeedup(config, fewestGpus, job, model);
-    return { costed: { ...base, rankUsd: base.expectedUsd + queueUsdPerSecond * slotSeconds }, index };
+    const queued = Math.max(job.queuedPerSlot ?? 0, overloadPerSlot(job, model.bootSeconds + slotSeconds));
+    return {
+      costed: { ...base, rankUsd: base.expectedUsd + queued * usdPerWaitSecond * slotSeconds },
+      index,
+    };
   });
   const late = (c: CostedConfig) => (c.runSeconds > job.timeoutSeconds ? 1 : 0);
   costed.sort(
@@ -110,6 +118,20 @@ export function rankByJobCost(
       a.index - b.index,
   );
   return costed.map((entry) => entry.costed);
+}
+
+/**
+ * Little's law: if the organization's jobs each held a slot `holdSeconds`, its arrivals would keep
+ * `rate × hold` slots busy; what exceeds its cap queues. Returns the jobs expected to wait per
+ * slot (0 while the cap holds the load). Why: a cheap, slow card looks free while a slot is
+ * spare, but it holds that slot for a long run while jobs keep arriving; on mixed-sizes (one
+ * organization at its cap of 8, 8–160 GB jobs) such choices filled the cap and the p95 wait was
+ * 1.22× the original's (BENCHMARKS.md, "slot load").
+ */
+export function overloadPerSlot(job: JobShape, holdSeconds: number): number {
+  const slots = job.slots ?? 0;
+  if (slots <= 0) return 0;
+  return Math.max(0, ((job.arrivalsPerHour ?? 0) * holdSeconds) / 3600 / slots - 1);
 }
 
 /**

@@ -118,3 +118,22 @@ export function decideKeepWarm(
   const expected = (within * breakEven) / Math.max(1, meanGap);
   return { keep: true, workers: Math.max(1, Math.round(expected)), horizonSeconds: bestHorizon };
 }
+
+/**
+ * Jobs of this organization × image expected to arrive within `horizonSeconds` of `now`: the
+ * horizon over the mean gap, times the share of past gaps longer than the time since the last
+ * arrival (the chance the stream has not ended). 0 until `keepWarmMinSamples` gaps are known.
+ */
+export function expectedArrivals(
+  state: KeepWarmState | undefined,
+  now: EpochMs,
+  horizonSeconds: number,
+  config: Pick<ScalingConfig, "keepWarmMinSamples">,
+): number {
+  const gaps = state?.gapsSeconds ?? [];
+  if (!state || state.lastArrivalAt === null || gaps.length < config.keepWarmMinSamples) return 0;
+  const elapsed = Math.max(0, (now - state.lastArrivalAt) / 1000);
+  const going = gaps.filter((g) => g > elapsed).length / gaps.length;
+  const meanGap = gaps.reduce((sum, g) => sum + g, 0) / gaps.length;
+  return (going * horizonSeconds) / Math.max(1, meanGap);
+}

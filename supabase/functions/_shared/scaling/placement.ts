@@ -7,6 +7,7 @@ import { findConfig, findGpu, type HardwareCatalog, type HardwareConfig } from "
 import { tryParseHardware } from "../hardware/hardware-string.ts";
 import { workloadOf } from "../hardware/speed.ts";
 import { type CostedConfig, type JobCostModel, type JobShape, rankByJobCost } from "./job-cost.ts";
+import type { SlotLoad } from "./slot-pressure.ts";
 import type { HardwareChoice, PendingJob, UnschedulableReason, WorkerState } from "./types.ts";
 
 export interface JobConstraint {
@@ -79,6 +80,8 @@ export interface ConstraintOptions {
   readonly referenceSeconds?: (job: PendingJob) => number;
   /** The job's organization's jobs waiting for a worker slot, per slot. */
   readonly queuedPerSlot?: (job: PendingJob) => number;
+  /** The job's organization's arrival rate and cap, when its last free slots are being taken. */
+  readonly slotLoad?: (job: PendingJob) => SlotLoad | undefined;
 }
 
 /** Memoised constraints: parsing hardware strings and ranking once per distinct job shape, not per job. */
@@ -123,14 +126,18 @@ export class ConstraintCache {
   /** The job's options ranked by expected cost (call once the queue pressure is known). */
   of(job: PendingJob): JobConstraint {
     const bare = this.fitOf(job);
+    const load = this.options.slotLoad?.(job);
     const shape: JobShape = {
       requiresVramGb: Math.max(0, job.requiresVramGb),
       workload: workloadOf(job.jobType),
       referenceSeconds: Math.round(this.options.referenceSeconds?.(job) ?? 1800),
       timeoutSeconds: job.timeoutSeconds ?? Number.POSITIVE_INFINITY,
       queuedPerSlot: Math.round(10 * (this.options.queuedPerSlot?.(job) ?? 0)) / 10,
+      // Rounded like the queue so jobs of one shape share a ranking within a tick.
+      arrivalsPerHour: Math.round(4 * (load?.arrivalsPerHour ?? 0)) / 4,
+      slots: load?.slots ?? 0,
     };
-    const key = `${bare.key}\u0000${shape.requiresVramGb}\u0000${shape.workload}\u0000${shape.referenceSeconds}\u0000${shape.timeoutSeconds}\u0000${shape.queuedPerSlot}`;
+    const key = `${bare.key}\u0000${shape.requiresVramGb}\u0000${shape.workload}\u0000${shape.referenceSeconds}\u0000${shape.timeoutSeconds}\u0000${shape.queuedPerSlot}\u0000${shape.arrivalsPerHour}\u0000${shape.slots}`;
     let constraint = this.cache.get(key);
     if (!constraint) {
       const model = this.options.costModel;

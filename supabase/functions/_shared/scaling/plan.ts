@@ -22,6 +22,7 @@ import { foldArrivals, type KeepWarmState, keepWarmKey, type UpdateKeepWarmActio
 import { defaultLimits, OrgLedger } from "./ledger.ts";
 import { ConstraintCache } from "./placement.ts";
 import { planIdleShutdowns, stopOverBudget } from "./shutdowns.ts";
+import { queueBeyondSlots, type SlotLoad, slotLoadNearCap } from "./slot-pressure.ts";
 import type {
   DeferredAction,
   EpochMs,
@@ -86,26 +87,6 @@ function groupByReason<R extends string>(
   return [...groups.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, group]) => group);
 }
 
-/**
- * Per organization at its worker cap: its jobs left waiting for a slot (pending, not taken by idle
- * capacity, beyond the slots it has free), per slot.
- */
-function queueBeyondSlots(
-  remaining: readonly PendingJob[],
-  ledgers: ReadonlyMap<string, OrgLedger>,
-): Map<string, number> {
-  const pending = new Map<string, number>();
-  for (const job of remaining) pending.set(job.organizationId, (pending.get(job.organizationId) ?? 0) + 1);
-  const perSlot = new Map<string, number>();
-  for (const [org, jobs] of pending) {
-    const ledger = ledgers.get(org);
-    if (!ledger || ledger.limits.maxWorkers <= 0) continue;
-    const free = Math.max(0, ledger.limits.maxWorkers - ledger.workers);
-    if (jobs > free) perSlot.set(org, (jobs - free) / ledger.limits.maxWorkers);
-  }
-  return perSlot;
-}
-
 /** Keep-warm states with this tick's arrivals folded in, and the rows to write back. */
 function learnKeepWarm(
   snapshot: ScalingSnapshot,
@@ -148,11 +129,13 @@ export function planScaling(
 
   const costModel = jobCostModel(config, catalog);
   const queuedPerSlot = new Map<string, number>();
+  let slotLoad = new Map<string, SlotLoad>();
   const constraints = new ConstraintCache(catalog, {
     maxAutoGpuCount: config.maxAutoGpuCount,
     costModel,
     referenceSeconds: () => config.expectedJobSeconds,
     queuedPerSlot: (job) => queuedPerSlot.get(job.organizationId) ?? 0,
+    slotLoad: (job) => slotLoad.get(job.organizationId),
   });
   const idle = staying.filter((w) => w.status !== "shutdown" && w.runningJobs === 0 && !stopped.has(w.id));
   const absorption = absorbPendingJobs(snapshot.pendingJobs, idle, constraints, catalog);
@@ -162,6 +145,7 @@ export function planScaling(
   shutdowns.push(...planIdleShutdowns(unneeded, remaining, ledgers, constraints, config, at, learned.states));
 
   for (const [org, count] of queueBeyondSlots(remaining, ledgers)) queuedPerSlot.set(org, count);
+  slotLoad = slotLoadNearCap(remaining, ledgers, learned.states, config, at);
   const creation = planCreates(
     remaining,
     ledgers,
