@@ -9,6 +9,7 @@ import { scrubCredentialFromEnv, TOKEN_FILE_VAR, takeTokenFromFile } from "./con
 import type { WorkerConfig } from "./config/worker-config.ts";
 import { DockerExecutor } from "./executors/docker-executor.ts";
 import type { Executor } from "./executors/executor.ts";
+import { prepareJobCaches } from "./executors/job-caches.ts";
 import { resolveJobUser } from "./executors/job-user.ts";
 import { ProcessExecutor } from "./executors/process-executor.ts";
 import type { WorkerIdentity } from "./loop/worker-identity.ts";
@@ -78,6 +79,7 @@ export function startWorker(config: WorkerConfig, options: StartWorkerOptions = 
   let pendingShutdown: string | null = null;
   const done = (async () => {
     await reclaimLeftovers(deps);
+    await prepareCaches(config, deps);
     const identity = options.identity ?? (await inspectOrReport(config, deps));
     if (typeof identity === "string") return { reason: "unhealthy" as const, detail: identity };
     loop = new WorkerLoop(config, identity, deps);
@@ -108,6 +110,21 @@ async function reclaimLeftovers(deps: WorkerLoopDeps): Promise<void> {
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** The shared caches the worker's env names, made the job user's (job-caches.ts); never fatal. */
+async function prepareCaches(config: WorkerConfig, deps: WorkerLoopDeps): Promise<void> {
+  const user = deps.executor instanceof ProcessExecutor ? deps.executor.jobUser : null;
+  if (user === null) return;
+  const { ready, skipped } = await prepareJobCaches(deps.workerEnv, user, config.workRoot);
+  if (ready.length > 0)
+    deps.logger.info("shared caches handed to the job user", { user: user.name, paths: ready.join(",") });
+  for (const s of skipped)
+    deps.logger.warn("a cache jobs are told to use is not theirs to write", {
+      name: s.name,
+      path: s.path,
+      reason: s.reason,
+    });
 }
 
 /** Under the process executor a job running as the worker's own user can read its credential. */

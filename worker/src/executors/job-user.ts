@@ -77,8 +77,7 @@ export async function handOver(runDir: string, user: JobUser, reachable: Set<str
   if (!reachable.has(workRoot)) {
     const mode = (await stat(workRoot)).mode & 0o7777;
     if ((mode & 0o001) === 0) await chmod(workRoot, mode | 0o001);
-    const probe = spawnSync("test", ["-x", workRoot], { uid: user.uid, gid: user.gid });
-    if (probe.status !== 0)
+    if (!canAccess(workRoot, user, "x"))
       throw new LaunchError(
         `the job user ${user.name} cannot reach ${workRoot}: set OW_WORK_DIR to a directory whose parents it can pass (e.g. under /var/tmp)`,
       );
@@ -87,7 +86,12 @@ export async function handOver(runDir: string, user: JobUser, reachable: Set<str
   await chownTree(runDir, user);
 }
 
-async function chownTree(path: string, user: JobUser): Promise<void> {
+/** Whether the job's user may pass (`x`) or write into (`w`) a directory, asked as that user. */
+export function canAccess(path: string, user: JobUser, mode: "x" | "w"): boolean {
+  return spawnSync("test", [`-${mode}`, path], { uid: user.uid, gid: user.gid }).status === 0;
+}
+
+export async function chownTree(path: string, user: JobUser): Promise<void> {
   const stats = await lstat(path);
   if (stats.isSymbolicLink()) return;
   await chown(path, user.uid, user.gid);

@@ -37,6 +37,11 @@ export class ProcessExecutor implements Executor {
     this.#jobUser = options.jobUser ?? null;
   }
 
+  /** The user jobs run as; null when they run as the worker's own. */
+  get jobUser(): JobUser | null {
+    return this.#jobUser;
+  }
+
   jobRoot(workdir: string): string {
     return workdir;
   }
