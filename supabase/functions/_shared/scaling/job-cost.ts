@@ -19,6 +19,15 @@ export interface CostedConfig {
   readonly expectedUsd: number;
   /** What the ranking minimises: `expectedUsd` plus the value of the queue's extra wait (see `rankByJobCost`). */
   readonly rankUsd: number;
+  /**
+   * Whose wait was counted, for `waiting_reason`: jobs queued for a slot now, or the jobs expected
+   * to arrive while this one holds its slot with the cap full (`overloadPerSlot`); absent: none.
+   */
+  readonly waitCounted?: {
+    readonly cause: "queued" | "arrivals";
+    readonly arrivalsPerHour: number;
+    readonly slots: number;
+  };
 }
 
 export interface JobCostModel {
@@ -104,9 +113,23 @@ export function rankByJobCost(
   const costed = candidates.map((config, index) => {
     const base = costOf(config, job, model);
     const slotSeconds = base.runSeconds * splitSpeedup(config, fewestGpus, job, model);
-    const queued = Math.max(job.queuedPerSlot ?? 0, overloadPerSlot(job, model.bootSeconds + slotSeconds));
+    const queuedNow = job.queuedPerSlot ?? 0;
+    const overload = overloadPerSlot(job, model.bootSeconds + slotSeconds);
+    const queued = Math.max(queuedNow, overload);
+    const waitCounted =
+      queued > 0
+        ? {
+            cause: queuedNow >= overload ? ("queued" as const) : ("arrivals" as const),
+            arrivalsPerHour: job.arrivalsPerHour ?? 0,
+            slots: job.slots ?? 0,
+          }
+        : undefined;
     return {
-      costed: { ...base, rankUsd: base.expectedUsd + queued * usdPerWaitSecond * slotSeconds },
+      costed: {
+        ...base,
+        rankUsd: base.expectedUsd + queued * usdPerWaitSecond * slotSeconds,
+        ...(waitCounted ? { waitCounted } : {}),
+      },
       index,
     };
   });
@@ -155,6 +178,15 @@ function minutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
+/** Why a faster card may have won: whose wait the slot time was charged for (empty: nobody's). */
+function waitClause(chosen: CostedConfig): string {
+  const counted = chosen.waitCounted;
+  if (!counted || chosen.rankUsd <= chosen.expectedUsd + 1e-9) return "";
+  if (counted.cause === "queued")
+    return ", counting the wait of the organization's jobs queued for its worker slots";
+  return `, counting the wait of the jobs expected while it holds a slot (about ${Math.round(counted.arrivalsPerHour)}/h arriving, all ${counted.slots} worker slots busy)`;
+}
+
 /** One line for `waiting_reason`: why this hardware, and what the cheapest $/h would have cost. */
 export function explainChoice(
   chosen: CostedConfig,
@@ -168,10 +200,7 @@ export function explainChoice(
   let cheapestPerHour = ranked[0];
   for (const c of ranked)
     if (cheapestPerHour && c.config.costPerHour < cheapestPerHour.config.costPerHour) cheapestPerHour = c;
-  const head =
-    chosen.rankUsd > chosen.expectedUsd + 1e-9
-      ? `lowest expected cost for this job counting the wait of the organization's queued jobs: ${describe(chosen)}`
-      : `lowest expected cost for this job: ${describe(chosen)}`;
+  const head = `lowest expected cost for this job${waitClause(chosen)}: ${describe(chosen)}`;
   if (!cheapestPerHour || cheapestPerHour.config.hardwareType === chosen.config.hardwareType) return head;
   return `${head}; cheapest per hour ${describe(cheapestPerHour)}`;
 }

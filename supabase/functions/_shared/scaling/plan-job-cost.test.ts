@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { cooldown, job, ofKind, snapshot, T0 } from "../../../../tests/support/scaling-fixtures.ts";
 import { defaultCatalog } from "../hardware/catalog.ts";
 import { ScalingConfig } from "./config.ts";
-import { costOf, jobCostModel, rankByJobCost } from "./job-cost.ts";
+import { costOf, explainChoice, jobCostModel, rankByJobCost } from "./job-cost.ts";
 import { planScaling } from "./plan.ts";
 import type { PendingJob } from "./types.ts";
 
@@ -139,5 +139,35 @@ describe("placement by expected cost per job", () => {
     )[0]!;
     expect(fewest).toBeGreaterThan(1);
     expect(queued.config.count).toBe(fewest);
+  });
+});
+
+describe("waiting_reason says whose wait a faster card was bought for", () => {
+  const candidates = defaultCatalog.autoConfigs.filter((c) => c.count === 1 && c.vramGb >= 40);
+  const shape = {
+    requiresVramGb: 40,
+    workload: "training" as const,
+    referenceSeconds: 3600,
+    timeoutSeconds: 86400,
+  };
+  const reason = (extra: Partial<Parameters<typeof rankByJobCost>[1]>) => {
+    const ranked = rankByJobCost(candidates, { ...shape, ...extra }, model);
+    return explainChoice(ranked[0]!, ranked, model);
+  };
+
+  it("nobody's while slots are spare", () => {
+    expect(reason({})).toMatch(/^lowest expected cost for this job: /);
+  });
+
+  it("the jobs queued for the organization's slots now", () => {
+    expect(reason({ queuedPerSlot: 3 })).toMatch(
+      /^lowest expected cost for this job, counting the wait of the organization's jobs queued for its worker slots: /,
+    );
+  });
+
+  it("the jobs expected to arrive while the cap is full, with the rate and the cap", () => {
+    expect(reason({ arrivalsPerHour: 40, slots: 8 })).toMatch(
+      /^lowest expected cost for this job, counting the wait of the jobs expected while it holds a slot \(about 40\/h arriving, all 8 worker slots busy\): /,
+    );
   });
 });
