@@ -42,17 +42,26 @@ export async function pumpOutput(
   await forward(splitter.end());
 }
 
-/** Waits for the pumps to finish, but not forever: an escaped grandchild can hold a pipe open. */
+/**
+ * Waits for the pumps to finish, but not forever: an escaped grandchild can hold a pipe open, and
+ * a pump can wait for room in the batcher that only a successful send makes. The run's report waits
+ * on this after the job has exited, while the heartbeat keeps its lease alive, so both waits are
+ * bounded: destroying the pipes ends the first; the second ends only with the batcher, which the
+ * caller's final flush gives up on (issue 11: a job stayed `in_progress` after its process exited,
+ * its output held back by a logs route that kept failing).
+ */
 export async function awaitPumps(
   pumps: Promise<void>[],
   streams: Readable[],
   sleep: (ms: number) => Promise<void>,
   graceMs: number,
 ): Promise<void> {
-  const all = Promise.all(pumps);
-  const finished = await Promise.race([all.then(() => true), sleep(graceMs).then(() => false)]);
-  if (!finished) {
-    for (const s of streams) s.destroy();
-    await all;
-  }
+  const all = Promise.all(pumps).then(() => true);
+  if (await Promise.race([all, sleep(graceMs).then(() => false)])) return;
+  for (const s of streams) s.destroy();
+  // A pump parked on backpressure is released when the batcher closes or aborts: do not wait for it.
+  await Promise.race([all, sleep(PUMP_STOP_MS)]);
 }
+
+/** How long destroyed pipes get to end their pumps (they end at once unless waiting for room). */
+const PUMP_STOP_MS = 1_000;

@@ -35,7 +35,7 @@ describe("run session", () => {
     job: Omit<FakeJobInput, "image">,
     intervals: Partial<typeof DEFAULT_INTERVALS> = {},
     pod: {
-      config?: Partial<Pick<WorkerConfig, "publicEndpoint" | "servingPort">>;
+      config?: Partial<Pick<WorkerConfig, "publicEndpoint" | "servingPort" | "logs">>;
       env?: Record<string, string>;
     } = {},
   ) {
@@ -184,6 +184,22 @@ describe("run session", () => {
     expect(lines(run)).toEqual(Array.from({ length: 5000 }, (_, i) => `line ${i}`));
     expect([...run.events.values()]).toEqual([{ n: 1 }, { n: 2 }]);
   });
+
+  // Issue 11's job stuck `in_progress`: the job's output filled the log buffer while the logs
+  // route kept failing (retryable, so retried without end), the pump waited for room that never
+  // came, and the run waited on the pump after the job had exited — while the heartbeat kept its
+  // lease alive. It hung here before awaitPumps bounded its wait after destroying the pipes.
+  it("reports a job that exited while its output was held back by a failing logs route", async () => {
+    fake.faults.logs = () => "fail";
+    const logs = { maxBatchLines: 10, maxBatchBytes: 512, maxBufferedBytes: 1024, maxLineChars: 1024 };
+    const { report, run } = await runJob(
+      { entrypoint: node(`for (let i = 0; i < 500; i++) console.log("line " + i)`) },
+      { finalFlushMs: 300 },
+      { config: { logs } },
+    );
+    expect(report.verdict.kind).toBe("complete");
+    expect(run.status).toBe("completed");
+  }, 20_000);
 
   it("reports a program that cannot be started as the job's error", async () => {
     const { run } = await runJob({ entrypoint: ["/no/such/binary"], max_attempts: 1 });
