@@ -85,3 +85,17 @@ function assertJobUserCanRun(python: string): void {
       `the job user ${user.name} cannot run ${python} (${(probe.stderr || String(probe.error)).trim()}): build the venv where it can reach it (scripts/ml/ensure-venv.sh does under root)`,
     );
 }
+
+/**
+ * Runs a Python probe of tests/ml in the venv with the job scripts importable (as a job runs them)
+ * and returns the JSON object of its last stdout line; its stderr goes to the test's output.
+ */
+export function runMlProbe(env: MlEnv, script: string, args: string[] = []): Record<string, unknown> {
+  const out = execFileSync(env.python, [join(repoRoot, "tests", "ml", script), ...args], {
+    cwd: jobScriptsDir,
+    env: { ...process.env, ...ML_JOB_ENV, PYTHONPATH: jobScriptsDir },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "");
+}

@@ -1,20 +1,11 @@
 // A retried training run whose last checkpoint already holds max_steps must not train again:
 // transformers' Trainer, resumed there, takes one step past max_steps (the ML suite's resume test
 // once finished at step 17 of 16). training/resume.py restores the checkpoint instead.
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import { expect, it } from "vitest";
-import { jobScriptsDir, ML_JOB_ENV, prepareMlEnv } from "./ml-env.ts";
+import { prepareMlEnv, runMlProbe } from "./ml-env.ts";
 
 it("resuming at the last step restores the checkpoint and trains no extra step", () => {
-  const env = prepareMlEnv();
-  const out = execFileSync(env.python, [join(import.meta.dirname, "resume_at_last_step.py")], {
-    cwd: jobScriptsDir,
-    env: { ...process.env, ...ML_JOB_ENV, PYTHONPATH: jobScriptsDir },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const result = JSON.parse(out.trim().split("\n").at(-1) ?? "");
+  const result = runMlProbe(prepareMlEnv(), "resume_at_last_step.py");
   // The behaviour the workaround exists for; if a pin bump fixes it upstream, drop training/resume.py.
   expect(result.upstream_global_step).toBe(7);
   expect(result).toMatchObject({
