@@ -49,4 +49,10 @@ describe("where the dollars differ", () => {
     expect(b.floorRatio).toBeGreaterThan(0);
     expect(b.floorRatio).toBeLessThan(1);
   });
+
+  it("adds the original's boots to the floor, still below the original's dollars", () => {
+    expect(original.bootDollars).toBeGreaterThan(0);
+    expect(b.floorWithBootRatio).toBeCloseTo(b.floorRatio + original.bootDollars / original.dollars, 9);
+    expect(b.floorWithBootRatio).toBeLessThanOrEqual(1);
+  });
 });

@@ -43,6 +43,12 @@ export interface DollarBreakdown extends Causes {
    * work — a floor no policy reaches.
    */
   readonly floorRatio: number;
+  /**
+   * The floor plus the original's boot dollars: every job on its cheapest hardware, no idle time,
+   * and boots costing no more than the original's — what a policy that boots no less than the
+   * original can at best reach. Any lower needs fewer or cheaper boots than the original's.
+   */
+  readonly floorWithBootRatio: number;
 }
 
 /** Per job: USD of its run on the hardware that runs it for the fewest dollars in this world. */
@@ -105,6 +111,7 @@ export function breakdown(
   };
   const oursOnly = onlyUsd(ours, original);
   const originalOnly = onlyUsd(original, ours);
+  const floorUsd = [...original.finished.keys()].reduce((sum, id) => sum + (oracle.get(id) ?? 0), 0);
   return {
     boot: ours.bootDollars - original.bootDollars,
     idle: ours.idleDollars - original.idleDollars,
@@ -114,8 +121,8 @@ export function breakdown(
     wasted: ours.wastedDollars - original.wastedDollars,
     bothFinished: both,
     equalWorkRatio: (ours.dollars - oursOnly) / (original.dollars - originalOnly),
-    floorRatio:
-      [...original.finished.keys()].reduce((sum, id) => sum + (oracle.get(id) ?? 0), 0) / original.dollars,
+    floorRatio: floorUsd / original.dollars,
+    floorWithBootRatio: (floorUsd + original.bootDollars) / original.dollars,
   };
 }
 
@@ -123,6 +130,7 @@ export function breakdown(
 export interface BreakdownShares extends Causes {
   readonly equalWorkRatio: number;
   readonly floorRatio: number;
+  readonly floorWithBootRatio: number;
   /** Finishing runs of the jobs both finished ÷ the oracle's, per policy. */
   readonly originalVsOracle: number;
   readonly oursVsOracle: number;
@@ -133,6 +141,7 @@ const SHARE_KEYS: readonly ShareKey[] = [
   ...CAUSES,
   "equalWorkRatio",
   "floorRatio",
+  "floorWithBootRatio",
   "originalVsOracle",
   "oursVsOracle",
 ];
@@ -147,6 +156,7 @@ export function shares(b: DollarBreakdown, originalUsd: number): BreakdownShares
     ...causes,
     equalWorkRatio: b.equalWorkRatio,
     floorRatio: b.floorRatio,
+    floorWithBootRatio: b.floorWithBootRatio,
     originalVsOracle: oracle > 0 ? b.bothFinished.original / oracle : 1,
     oursVsOracle: oracle > 0 ? b.bothFinished.ours / oracle : 1,
   };

@@ -111,6 +111,8 @@ export interface FamilySummary {
    */
   readonly equalWork: { readonly median: number; readonly worst: number; readonly overBudget: number };
   readonly floorMedian: number;
+  /** The floor with the original's boots paid (`floorWithBootRatio`). */
+  readonly floorWithBootMedian: number;
 }
 
 export function summarize(outcomes: readonly TraceOutcome[]): FamilySummary {
@@ -134,6 +136,10 @@ export function summarize(outcomes: readonly TraceOutcome[]): FamilySummary {
     },
     floorMedian: quantile(
       outcomes.map((o) => o.causes.floorRatio).sort((a, b) => a - b),
+      0.5,
+    ),
+    floorWithBootMedian: quantile(
+      outcomes.map((o) => o.causes.floorWithBootRatio).sort((a, b) => a - b),
       0.5,
     ),
   };
@@ -161,7 +167,7 @@ export function summaryLines(s: FamilySummary): string[] {
     `p95 wait ours/original (jobs both started): median ${s.p95Median.toFixed(3)}, worst decile ${s.p95WorstDecile.toFixed(3)}; no worse in ${(100 * s.p95NoWorse).toFixed(0)} % of traces`,
     `traces where both started the same jobs: ${s.sameWork.traces}; dollars median ${s.sameWork.dollarMedian.toFixed(3)}, worst ${s.sameWork.dollarWorst.toFixed(3)} (${s.sameWork.overBudget} above 1.05)`,
     `dollars over equal work (runs of jobs only one policy finished left out): median ${s.equalWork.median.toFixed(3)}, worst ${s.equalWork.worst.toFixed(3)} (${s.equalWork.overBudget} above 1.05)`,
-    `floor (no boot, no idle, cheapest hardware per job, the original's work): median ${s.floorMedian.toFixed(3)}`,
+    `floor (no boot, no idle, cheapest hardware per job, the original's work): median ${s.floorMedian.toFixed(3)}; with the original's boots paid: median ${s.floorWithBootMedian.toFixed(3)}`,
     `goal (median ≤ 0.8, p95 no worse in ≥ 80 %, none above 1.05): ${familyMeetsGoal(s) ? "met" : "NOT met"}`,
   ];
 }
